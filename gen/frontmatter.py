@@ -1,0 +1,151 @@
+"""Split front matter from the body and parse YAML keeping the line of every key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import re
+from typing import Any
+
+import yaml
+
+from .findings import ERROR, Finding
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so the model parses them with its own messages."""
+
+
+# Drop the implicit timestamp resolver: `2023-02-30` must reach the model as text and become a
+# `date-invalid` finding on its line, not an exception from inside the YAML library. Booleans
+# follow YAML 1.2 (only true/false), so the key `no` of `filing: {no: …}` stays the word "no".
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+@dataclass
+class Parsed:
+    """A text file split into its YAML data (with key lines) and its body (解析结果)."""
+
+    data: dict[str, Any] | None
+    """The YAML mapping, or None when there is none or it is broken."""
+    lines: dict[str, int] = field(default_factory=dict)
+    """Dotted key path (`filing.no`, `rows.3.name`) → 1-based line in the file."""
+    body: str = ""
+    body_line: int = 1
+    """1-based line of the first body line in the file."""
+    findings: list[Finding] = field(default_factory=list)
+
+
+def split(text: str) -> tuple[str | None, int, str, int]:
+    """Return (yaml_text, yaml_first_line, body, body_first_line); yaml_text None if absent."""
+    if not (text.startswith("---\n") or text == "---" or text.startswith("---\r")):
+        return None, 0, text, 1
+    end = 4
+    line = 2
+    while True:
+        nl = text.find("\n", end)
+        candidate = text[end:] if nl < 0 else text[end:nl]
+        if candidate.rstrip() in ("---", "..."):
+            body_start = len(text) if nl < 0 else nl + 1
+            return text[4:end], 2, text[body_start:], line + 1
+        if nl < 0:
+            return text[4:], 2, "", -1  # no closing line
+        end = nl + 1
+        line += 1
+
+
+def parse_yaml(text: str, display: str, first_line: int = 1) -> Parsed:
+    """Parse a YAML document into data and key lines; every failure becomes a finding."""
+    parsed = Parsed(data=None)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            parsed.data = {}
+            return parsed
+        if not isinstance(node, yaml.MappingNode):
+            parsed.findings.append(Finding(display, first_line + node.start_mark.line, "front-matter-invalid", ERROR,
+                                           "YAML 内容应为“键: 值”的映射（例如 title: 关于……的通知），而不是列表或单个值。"))
+            return parsed
+        seen: set[int] = set()
+        _walk(node, "", first_line, parsed, display, seen)
+        if parsed.findings:
+            return parsed
+        parsed.data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        parsed.findings.append(Finding(display, line, "front-matter-invalid", ERROR, _yaml_message(exc)))
+    except yaml.YAMLError as exc:
+        parsed.findings.append(Finding(display, first_line, "front-matter-invalid", ERROR, f"YAML 无法解析：{exc}"))
+    except RecursionError:
+        parsed.findings.append(Finding(display, first_line, "front-matter-invalid", ERROR, "YAML 嵌套层级过深，无法解析。"))
+    finally:
+        loader.dispose()
+    return parsed
+
+
+def parse_document(text: str, display: str) -> Parsed:
+    """Parse a Markdown document: front matter between `---` lines, then the body."""
+    yaml_text, yaml_line, body, body_line = split(text)
+    if yaml_text is None:
+        parsed = Parsed(data=None, body=body, body_line=1)
+        parsed.findings.append(Finding(display, 1, "front-matter-invalid", ERROR,
+                                       "文件开头缺少 YAML 头部。第一行应为 ---，随后写 title、index_no、published 等字段，再以 --- 结束。"))
+        return parsed
+    if body_line < 0:
+        parsed = Parsed(data=None)
+        parsed.findings.append(Finding(display, 1, "front-matter-invalid", ERROR,
+                                       "YAML 头部没有结束行。请在字段之后单独写一行 ---，再写正文。"))
+        return parsed
+    parsed = parse_yaml(yaml_text, display, yaml_line)
+    parsed.body = body
+    parsed.body_line = body_line
+    return parsed
+
+
+def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display: str, seen: set[int]) -> None:
+    """Record the line of every key; refuse anchors/aliases and duplicate keys."""
+    if id(node) in seen:
+        # A node reached twice is an alias: editors never need them, and they enable
+        # exponential "billion laughs" expansion.
+        parsed.findings.append(Finding(display, first_line + node.start_mark.line, "front-matter-invalid", ERROR,
+                                       "不支持 YAML 锚点和别名（& 与 *）。请把内容直接写出。"))
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            path = f"{prefix}{key}"
+            line = first_line + key_node.start_mark.line
+            if key in keys:
+                parsed.findings.append(Finding(display, line, "front-matter-invalid", ERROR,
+                                               f"字段“{key}”重复出现。请删除多余的一项，只保留一个。"))
+            keys.add(key)
+            parsed.lines.setdefault(path, line)
+            _walk(value_node, path + ".", first_line, parsed, display, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            parsed.lines.setdefault(f"{prefix}{i}", first_line + item.start_mark.line)
+            _walk(item, f"{prefix}{i}.", first_line, parsed, display, seen)
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现冒号“:”。如果值里含有英文冒号，请把整个值用引号括起来。",
+    "found character '\\t' that cannot start any token": "YAML 不能用 Tab 缩进，请改用空格。",
+    "could not find expected ':'": "缺少冒号“:”。每行应写成“键: 值”，冒号为英文半角并后跟一个空格。",
+    "found undefined alias": "不支持 YAML 别名（*）。",
+}
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = str(exc.problem or exc.context or "")
+    for key, text in _PROBLEMS.items():
+        if key in problem:
+            return f"YAML 格式错误：{text}"
+    return f"YAML 格式错误（{problem}）。请检查缩进（用空格）、冒号后的空格、引号是否成对。"

@@ -1,0 +1,227 @@
+"""The build, top to bottom: load → parse → model → check → render → index → write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter, markdown, rules, sources
+from .config import load_config
+from .findings import ERROR, Finding, count, sorted_findings
+from .model import Catalogue, Document, build_catalogue, build_document
+from .site import ColumnIntro, Site, make_attachment
+
+
+@dataclass
+class Options:
+    """What the CLI asked for."""
+
+    content: Path = Path("content")
+    out: Path = Path("site")
+    today: dt.date = field(default_factory=dt.date.today)
+    base_url: str | None = None
+    search: bool = True
+    layouts: Path | None = None
+    """Templates and static assets; default: `layouts/` beside `content/`, else the packaged ones."""
+
+
+@dataclass
+class Result:
+    """What a build or check produced."""
+
+    findings: list[Finding]
+    site: Site | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    """Stage name → seconds."""
+    written: bool = False
+    pages: int = 0
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings)[1]
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]):
+        self.timings = timings
+
+    def __call__(self, name: str):
+        timer = self
+
+        class _Stage:
+            def __enter__(self):
+                self.start = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.timings[name] = timer.timings.get(name, 0.0) + time.perf_counter() - self.start
+        return _Stage()
+
+
+def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None) -> tuple[Site | None, list[Finding]]:
+    """Load, parse and model the content; the Site is None only when site.yml is unusable."""
+    stage = _Timer(timings if timings is not None else {})
+    with stage("load"):
+        tree = sources.load(content)
+    findings = list(tree.findings)
+    config, config_findings = load_config(tree.site_config)
+    findings += config_findings
+    if config is None:
+        return None, findings
+    with stage("parse"):
+        documents, catalogues, intros, doc_findings = _parse(tree, config)
+    findings += doc_findings
+    with stage("model"):
+        site = _assemble(tree, config, documents, catalogues, intros, today, findings)
+    return site, findings
+
+
+def check(content: Path, today: dt.date, timings: dict[str, float] | None = None) -> Result:
+    """Load and check the content without writing anything."""
+    timings = timings if timings is not None else {}
+    site, findings = load_site(content, today, timings)
+    if site is not None:
+        start = time.perf_counter()
+        findings += rules.run(site, today)
+        timings["check"] = time.perf_counter() - start
+        findings = rules.apply_overrides(findings, site.config.rules)
+    return Result(findings=sorted_findings(findings), site=site, timings=timings)
+
+
+def build(options: Options) -> Result:
+    """Check the content and, when there is no error, write the site atomically."""
+    from . import render, search, write  # output stages, needed only when building
+    result = check(options.content, options.today)
+    if result.site is None or result.errors:
+        return result
+    stage = _Timer(result.timings)
+    site = result.site
+    if options.base_url:
+        site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+    layouts = options.layouts or _default_layouts(options.content)
+    with stage("render"):
+        outputs = render.render_site(site, layouts)
+    result.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    with stage("write"):
+        staging = write.stage(outputs, options.out)
+    try:
+        if options.search:
+            with stage("index"):
+                search.index(staging)
+        with stage("write"):
+            write.swap(staging, options.out)
+    except BaseException:
+        write.discard(staging)
+        raise
+    result.written = True
+    return result
+
+
+def _default_layouts(content: Path) -> Path:
+    beside = content.resolve().parent / "layouts"
+    if (beside / "base.html").is_file():
+        return beside
+    return Path(__file__).resolve().parent.parent / "layouts"
+
+
+def _parse(tree: sources.ContentTree, config) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding]]:
+    findings: list[Finding] = []
+    documents: list[Document] = []
+    for source in tree.documents:
+        if source.text is None:
+            continue
+        parsed = frontmatter.parse_document(source.text, source.display)
+        findings += parsed.findings
+        body = markdown.parse(parsed.body, source.display, parsed.body_line)
+        findings += body.findings
+        if parsed.data is None:
+            continue
+        doc, doc_findings = build_document(source, parsed, body, config, source.rel.endswith("/index.md"))
+        findings += doc_findings
+        if doc is not None:
+            documents.append(doc)
+    catalogues: list[Catalogue] = []
+    for source in tree.catalogues:
+        parsed = frontmatter.parse_yaml(source.text or "", source.display)
+        findings += parsed.findings
+        if parsed.data is None:
+            continue
+        catalogue, catalogue_findings = build_catalogue(source, parsed, config)
+        findings += catalogue_findings
+        if catalogue is not None:
+            catalogues.append(catalogue)
+    intros: list[ColumnIntro] = []
+    by_folder = {c.folder: c for c in config.all_columns if c.folder}
+    for source in tree.column_intros:
+        folder = source.rel.rsplit("/", 1)[0] if "/" in source.rel else ""
+        column = by_folder.get(folder)
+        if column is None:
+            findings.append(Finding(source.display, 1, "content-layout", ERROR,
+                                    f"_index.md 所在目录“{folder or 'content/'}”不是任何栏目的目录，栏目说明不会显示。"
+                                    "请把它放到 site.yml 中某个栏目的目录下。"))
+            continue
+        parsed = frontmatter.parse_document(source.text or "", source.display) if (source.text or "").startswith("---") \
+            else frontmatter.Parsed(data={}, body=source.text or "", body_line=1)
+        findings += parsed.findings
+        body = markdown.parse(parsed.body, source.display, parsed.body_line)
+        findings += body.findings
+        title = (parsed.data or {}).get("title")
+        intros.append(ColumnIntro(column=column, source=source, title=str(title) if title else None, body=body))
+    return documents, catalogues, intros, findings
+
+
+def _assemble(tree: sources.ContentTree, config, documents: list[Document], catalogues: list[Catalogue],
+              intros: list[ColumnIntro], today: dt.date, findings: list[Finding]) -> Site:
+    """Attach bundle files to their documents and report layout collisions."""
+    bundles = {d.source.rel[: -len("/index.md")]: d for d in documents if d.is_bundle}
+    column_folders = {c.folder for c in config.all_columns if c.folder}
+    kept: list[Document] = []
+    seen: dict[str, Document] = {}
+    for doc in sorted(documents, key=lambda d: d.id):
+        if doc.id in column_folders:
+            findings.append(Finding(doc.source.display, 1, "content-layout", ERROR,
+                                    f"栏目目录“{doc.id}”下直接放了 index.md，会与栏目页面冲突。栏目说明请命名为 _index.md；"
+                                    "文档请放进自己的子目录。"))
+            continue
+        owner = _owning_bundle(doc.source.rel, bundles, exclude=doc)
+        if owner is not None:
+            findings.append(Finding(doc.source.display, 1, "content-layout", ERROR,
+                                    f"文档目录 {owner.id}/ 中只能有一个 .md 文件（index.md）。请把本文件移出该目录，"
+                                    "成为独立文档。"))
+            continue
+        if doc.id in seen:
+            findings.append(Finding(doc.source.display, 1, "content-layout", ERROR,
+                                    f"{doc.source.rel} 与 {seen[doc.id].source.rel} 对应同一个网址 /{doc.id}/。请删除或改名其中一个。"))
+            continue
+        seen[doc.id] = doc
+        kept.append(doc)
+    assets = []
+    for file in tree.files:
+        owner = _owning_bundle(file.rel, bundles)
+        if owner is not None and owner in kept:
+            owner.attachments.append(make_attachment(file, owner.source.rel[: -len("/index.md")]))
+        elif owner is None:
+            assets.append(file)
+    kept_catalogues = []
+    for catalogue in catalogues:
+        if catalogue.id in seen or catalogue.id in column_folders:
+            findings.append(Finding(catalogue.source.display, 1, "content-layout", ERROR,
+                                    f"目录文件 {catalogue.source.rel} 与同名的文档或栏目对应同一个网址。请改名。"))
+            continue
+        kept_catalogues.append(catalogue)
+    return Site(config=config, today=today, root=tree.root, documents=kept, catalogues=kept_catalogues,
+                intros={i.column.id: i for i in intros}, assets=assets, wordlist=tree.wordlist)
+
+
+def _owning_bundle(rel: str, bundles: dict[str, Document], exclude: Document | None = None) -> Document | None:
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts), 0, -1):
+        owner = bundles.get("/".join(parts[:i]))
+        if owner is not None and owner is not exclude:
+            return owner
+    return None

@@ -1,0 +1,449 @@
+"""Render the site to outputs with Jinja2: view objects in, (path, bytes) out, no file I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from . import markdown
+from .config import Column
+from .model import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
+from .site import FULL, Site, Validity
+from .vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
+from .write import Output
+
+PAGE_SIZE = 20
+LATEST = 10
+FEED_SIZE = 50
+
+# Pages the generator makes from the documents (数据同源), by output folder.
+CURRENT_LIST = "catalogue/current"
+INVALID_LIST = "catalogue/repealed"
+ON_REQUEST_LIST = "catalogue/on-request"
+SITEMAP_PAGE = "sitemap"
+SEARCH_PAGE = "search"
+
+
+def page_path(folder: str) -> str:
+    """Output file of a page whose pretty URL is `/<folder>/`."""
+    return f"{folder}/index.html" if folder else "index.html"
+
+
+@dataclass
+class Crumb:
+    title: str
+    path: str | None
+    """Output path, or None for the current page."""
+
+
+@dataclass
+class Item:
+    """A document in a list (title, date, 文号)."""
+
+    title: str
+    path: str
+    date: str
+    doc_no: str | None = None
+    pinned: bool = False
+    kind: str = ""
+    validity: str | None = None
+    summary: str | None = None
+
+
+@dataclass
+class ColumnNode:
+    """A column in the navigation tree, with its derived count."""
+
+    id: str
+    title: str
+    path: str
+    count: int
+    children: list["ColumnNode"] = field(default_factory=list)
+
+
+@dataclass
+class Download:
+    name: str
+    path: str
+    format: str
+    size: str
+
+
+@dataclass
+class Banner:
+    """The validity banner of a normative document that is no longer (or not yet) in force."""
+
+    status: str
+    text: str
+    link: Item | None = None
+
+
+class Renderer:
+    """Holds the Jinja environment and the per-site views computed once."""
+
+    def __init__(self, site: Site, layouts: Path):
+        self.site = site
+        self.config = site.config
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(layouts)),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.layouts = layouts
+        self.tree = [self._node(c) for c in self.config.columns]
+        self.stats = self._stats()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _node(self, column: Column) -> ColumnNode:
+        return ColumnNode(column.id, column.title, page_path(column.path), self.site.column_count(column),
+                          [self._node(c) for c in column.children])
+
+    def _stats(self) -> list[tuple[str, int, str, str | None]]:
+        """Counts on the home page: label, number, unit, link — every one derived."""
+        site = self.site
+        public = site.public_documents
+        interpretations = sum(1 for d in public if d.kind == "interpretation")
+        reports = sum(1 for d in public if d.kind == "annual_report")
+        return [
+            ("现行有效规范性文件", len(site.currently_valid), "件", page_path(CURRENT_LIST)),
+            ("已废止、失效规范性文件", len(site.no_longer_valid), "件", page_path(INVALID_LIST)),
+            ("政策解读", interpretations, "篇", None),
+            ("政府信息公开年报", reports, "份", None),
+            ("主动公开信息", len(public), "条", None),
+            ("依申请公开目录", len(site.on_request_documents), "条", page_path(ON_REQUEST_LIST)),
+        ]
+
+    def item(self, doc: Document) -> Item:
+        validity = self.site.validity(doc)
+        return Item(title=doc.title, path=page_path(doc.id), date=_date(doc.published),
+                    doc_no=getattr(doc, "doc_no", None), pinned=doc.pinned, kind=doc.kind_zh,
+                    validity=validity.status if validity else None, summary=doc.summary)
+
+    def render(self, template: str, path: str, title: str, crumbs: list[Crumb], **context) -> Output:
+        here = posixpath.dirname(path)
+
+        def url(target: str) -> str:
+            """Relative link from this page to an output path (works on a server, a sub-path and file://)."""
+            return quote(posixpath.relpath(target, here or "."), safe="/#%")
+
+        html = self.env.get_template(template).render(
+            site=self.config, tree=self.tree, stats=self.stats, title=title, crumbs=crumbs, url=url,
+            path=path, canonical=self.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path),
+            **context)
+        return Output(path, html.encode("utf-8"))
+
+    def crumbs_for(self, column: Column | None, *tail: Crumb) -> list[Crumb]:
+        crumbs = [Crumb("首页", "index.html")]
+        if column is not None:
+            for c in column.ancestors() + [column]:
+                crumbs.append(Crumb(c.title, page_path(c.path)))
+        crumbs.extend(tail)
+        return crumbs
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def home(self) -> Output:
+        site = self.site
+        public = site.public_documents
+        pinned = sorted((d for d in public if d.pinned), key=lambda d: (d.column.order, d.id))
+        latest = sorted(public, key=lambda d: (d.published, d.id), reverse=True)[:LATEST]
+        return self.render("home.html", "index.html", self.config.name, [Crumb("首页", None)],
+                           pinned=[self.item(d) for d in pinned], latest=[self.item(d) for d in latest])
+
+    def column_pages(self, column: Column) -> list[Output]:
+        site = self.site
+        intro = site.intros.get(column.id)
+        intro_html = markdown.render(intro.body.tokens, self._rewriter(intro.source, page_path(column.path))) if intro else ""
+        docs = site.column_documents(column)
+        if column.kind == "annual_report":
+            docs = sorted(docs, key=lambda d: (not d.pinned, -(getattr(d, "year", None) or 0), d.id))
+        catalogues = [Item(c.title, page_path(c.id), _date(c.revised), kind="目录") for c in site.column_catalogues(column)]
+        children = [(self._node(child), [self.item(d) for d in site.column_documents(child)[:5]])
+                    for child in column.children]
+        pages = max(1, -(-len(docs) // PAGE_SIZE))
+        outputs = []
+        for number in range(1, pages + 1):
+            folder = column.path if number == 1 else f"{column.path}/page/{number}"
+            chunk = docs[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
+            pager = [(n, page_path(column.path if n == 1 else f"{column.path}/page/{n}")) for n in range(1, pages + 1)]
+            crumbs = self.crumbs_for(column)
+            crumbs[-1] = Crumb(column.title, None)
+            outputs.append(self.render(
+                "column.html", page_path(folder), column.title if number == 1 else f"{column.title}（第{number}页）", crumbs,
+                column=self._node(column), kind=column.kind, intro=intro_html, items=[self.item(d) for d in chunk],
+                catalogues=catalogues if number == 1 else [], children=children if number == 1 else [],
+                page=number, pager=pager if pages > 1 else [], total=len(docs),
+                empty_hint=_EMPTY_HINTS.get(column.kind or "", "本栏目暂无信息。")))
+        return outputs
+
+    def document_page(self, doc: Document) -> Output:
+        site = self.site
+        path = page_path(doc.id)
+        crumbs = self.crumbs_for(doc.column, Crumb(doc.title, None))
+        validity = site.validity(doc)
+        interprets = None
+        if isinstance(doc, Interpretation):
+            target = site.resolve(doc.interprets)
+            if target is not None and site.is_public(target):
+                interprets = self.item(target)
+        interpretations = [self.item(i) for i in site.interpretations_of(doc) if site.is_public(i)]
+        acted = []
+        if isinstance(doc, Normative):
+            for ref_list, action in ((doc.repeals, "废止"), (doc.amends, "修改")):
+                for ref in ref_list:
+                    target = site.resolve(ref)
+                    if target is not None and site.is_public(target):
+                        acted.append((action, self.item(target)))
+        downloads = [Download(a.name, page_path(doc.id)[: -len("index.html")] + a.name, a.format, _size(a.size))
+                     for a in doc.downloads]
+        body = markdown.render(doc.body.tokens, self._rewriter(doc.source, path)) if doc.body else ""
+        return self.render(
+            "document.html", path, doc.title, crumbs, doc=doc, meta=self._meta(doc, validity), body=body,
+            downloads=downloads, interprets=interprets, interpretations=interpretations, acted=acted,
+            banner=self._banner(doc, validity), report=self._report(doc), consultation=self._consultation(doc),
+            feedback=self._feedback(doc))
+
+    def catalogue_page(self, catalogue: Catalogue) -> Output:
+        crumbs = self.crumbs_for(catalogue.column, Crumb(catalogue.title, None))
+        rows = [[_cell(row.get(c.key)) for c in catalogue.columns] for row in catalogue.rows]
+        return self.render("catalogue.html", page_path(catalogue.id), catalogue.title, crumbs,
+                           catalogue=catalogue, headers=[c.title for c in catalogue.columns], rows=rows,
+                           revised=_date(catalogue.revised))
+
+    def validity_lists(self) -> list[Output]:
+        site = self.site
+        outputs = []
+        for folder, title, docs, note in (
+            (CURRENT_LIST, "现行有效规范性文件目录", site.currently_valid,
+             f"截至 {_date(site.today)}，本机关现行有效的行政规范性文件共 {len(site.currently_valid)} 件。"),
+            (INVALID_LIST, "已废止、失效规范性文件目录", site.no_longer_valid,
+             f"截至 {_date(site.today)}，已废止、已修改或失效的行政规范性文件共 {len(site.no_longer_valid)} 件。"),
+        ):
+            rows = []
+            for doc in docs:
+                validity = site.validity(doc)
+                rows.append((self.item(doc), doc, validity, self.item(validity.by) if validity.by and site.is_public(validity.by) else None))
+            outputs.append(self.render("validity_list.html", page_path(folder), title, self.crumbs_for(None, Crumb(title, None)),
+                                       rows=rows, note=note, other=(page_path(INVALID_LIST) if folder == CURRENT_LIST else page_path(CURRENT_LIST))))
+        return outputs
+
+    def on_request_list(self) -> Output:
+        title = "依申请公开目录"
+        rows = [(d.title, getattr(d, "doc_no", None), d.index_no, _date(getattr(d, "written", None)), _date(d.published),
+                 d.issuer) for d in self.site.on_request_documents]
+        guide = next((c for c in self.config.all_columns if c.kind == "guide"), None)
+        return self.render("on_request.html", page_path(ON_REQUEST_LIST), title, self.crumbs_for(None, Crumb(title, None)),
+                           rows=rows, guide=page_path(guide.path) if guide else None)
+
+    def search_page(self) -> Output:
+        title = "站内搜索"
+        return self.render("search.html", page_path(SEARCH_PAGE), title, self.crumbs_for(None, Crumb(title, None)))
+
+    def sitemap_page(self) -> Output:
+        title = "网站地图"
+        extra = [("现行有效规范性文件目录", page_path(CURRENT_LIST)), ("已废止、失效规范性文件目录", page_path(INVALID_LIST)),
+                 ("依申请公开目录", page_path(ON_REQUEST_LIST))]
+        return self.render("sitemap.html", page_path(SITEMAP_PAGE), title, self.crumbs_for(None, Crumb(title, None)),
+                           extra=extra)
+
+    def not_found(self) -> Output:
+        return self.render("404.html", "404.html", "页面未找到", [Crumb("首页", "index.html"), Crumb("页面未找到", None)])
+
+    def feed(self) -> Output:
+        site = self.site
+        docs = sorted(site.public_documents, key=lambda d: (d.published, d.id), reverse=True)[:FEED_SIZE]
+        updated = _date(docs[0].published) if docs else _date(site.today)
+        xml = self.env.get_template("feed.xml").render(site=self.config, docs=docs, updated=updated, base=self.config.base_url,
+                                                       date=_date)
+        return Output("feed.xml", xml.encode("utf-8"))
+
+    def sitemap_xml(self, pages: list[tuple[str, str | None]]) -> Output:
+        xml = self.env.get_template("sitemap.xml").render(base=self.config.base_url, pages=pages)
+        return Output("sitemap.xml", xml.encode("utf-8"))
+
+    # --- pieces -------------------------------------------------------------------------------
+
+    def _rewriter(self, source, page: str):
+        """Rewrite body URLs: `.md` links to page URLs, bundle files to their output paths."""
+        site = self.site
+        here = posixpath.dirname(page)
+
+        def rel(target: str, fragment: str = "") -> str:
+            link = quote(posixpath.relpath(target, here or "."), safe="/%")
+            return f"{link}#{fragment}" if fragment else link
+
+        def rewrite(url: str, image: bool) -> str:
+            target = site.resolve_link(source, url)
+            if target.kind in ("external", "anchor"):
+                return url
+            if target.kind == "page":
+                if target.document is not None:
+                    # Never point at a page that is not published: not even its address leaks.
+                    return rel(page_path(target.document.id), target.fragment) if site.is_public(target.document) else "#"
+                if target.catalogue is not None:
+                    return rel(page_path(target.catalogue.id), target.fragment)
+                if target.column is not None:
+                    return rel(page_path(target.column.path), target.fragment)
+                return rel("index.html", target.fragment)
+            if target.kind == "file" and target.file is not None:
+                if target.owner is not None:
+                    if not site.is_public(target.owner):
+                        return "#"
+                    bundle = target.owner.source.rel[: -len("index.md")]
+                    return rel(target.owner.id + "/" + target.file.rel[len(bundle):], target.fragment)
+                return rel(target.file.rel, target.fragment)
+            return "#"
+        return rewrite
+
+    def _meta(self, doc: Document, validity: Validity | None) -> list[tuple[str, str]]:
+        """The metadata table, as gov.cn lays it out (索引号, 主题分类, 发布机构 …)."""
+        rows = [("索引号", doc.index_no or ""), ("主题分类", doc.topic or ""), ("发布机构", doc.issuer)]
+        if isinstance(doc, (Normative, Policy)):
+            rows.append(("成文日期", _date(doc.written)))
+        rows.append(("发布日期", _date(doc.published)))
+        doc_no = getattr(doc, "doc_no", None)
+        if doc_no:
+            rows.append(("文号", doc_no))
+        if validity is not None:
+            rows.append(("有效性", validity.status))
+            if doc.valid_from:
+                rows.append(("施行日期", _date(doc.valid_from)))
+            if doc.valid_until:
+                rows.append(("有效期至", _date(doc.valid_until)))
+        if isinstance(doc, Plan):
+            if doc.period:
+                rows.append(("规划期", doc.period))
+            if doc.plan_status:
+                rows.append(("编制状态", doc.plan_status))
+        if isinstance(doc, Guide) and doc.revised:
+            rows.append(("修订日期", _date(doc.revised)))
+        if isinstance(doc, Interpretation) and doc.forms:
+            rows.append(("解读形式", "、".join(doc.forms)))
+        if isinstance(doc, AnnualReport) and doc.year:
+            rows.append(("报告年度", f"{doc.year}年"))
+        if isinstance(doc, (Normative, Policy)) and doc.contact:
+            rows.append(("咨询电话", doc.contact))
+        if isinstance(doc, Normative) and doc.filing and (doc.filing.no or doc.filing.date):
+            rows.append(("备案情况", " ".join(x for x in (doc.filing.no, _date(doc.filing.date)) if x)))
+        if doc.keywords:
+            rows.append(("关键词", "、".join(doc.keywords)))
+        return rows
+
+    def _banner(self, doc: Document, validity: Validity | None) -> Banner | None:
+        if validity is None or validity.status == VALID:
+            return None
+        by = validity.by
+        link = self.item(by) if by is not None and self.site.is_public(by) else None
+        by_name = f"《{by.title}》" + (f"（{by.doc_no}）" if getattr(by, "doc_no", None) else "") if by else ""
+        text = {
+            REPEALED: f"本文件已于 {_date(validity.since)} 被{by_name}废止，仅供查阅。",
+            AMENDED: f"本文件已于 {_date(validity.since)} 被{by_name}修改，请同时查阅修改文件。",
+            EXPIRED: f"本文件有效期至 {_date(doc.valid_until)}，已失效，仅供查阅。",
+            NOT_YET: f"本文件自 {_date(getattr(doc, 'valid_from', None))} 起施行，目前尚未生效。",
+        }[validity.status]
+        return Banner(validity.status, text, link)
+
+    def _report(self, doc: Document) -> dict | None:
+        """The standard tables of an annual report (国办公开办函〔2021〕30号)."""
+        if not isinstance(doc, AnnualReport) or doc.year is None:
+            return None
+        from .reports import report_tables  # the table layout lives with its vocabulary
+        return report_tables(doc, self.site.normative_figures(doc.year))
+
+    def _consultation(self, doc: Document) -> dict | None:
+        if not isinstance(doc, Consultation):
+            return None
+        names = {a.name for a in doc.attachments}
+        base = page_path(doc.id)[: -len("index.html")]
+
+        def part(value: str | None) -> tuple[str, str | None] | None:
+            if not value:
+                return None
+            return (value, base + value) if value in names else (value, None)
+
+        state = "征集中" if doc.opens and doc.closes and doc.opens <= self.site.today <= doc.closes else \
+            ("已结束" if doc.closes and doc.closes < self.site.today else "未开始")
+        return {"opens": _date(doc.opens), "closes": _date(doc.closes), "state": state,
+                "explanation": part(doc.explanation), "basis": part(doc.basis)}
+
+    def _feedback(self, doc: Document) -> tuple[str, Item | None] | None:
+        if not isinstance(doc, Consultation) or not doc.feedback:
+            return None
+        target = self.site.resolve(doc.feedback)
+        if target is not None:
+            return (target.title, self.item(target)) if self.site.is_public(target) else None
+        return (doc.feedback, None)
+
+
+_EMPTY_HINTS = {
+    "normative": "本栏目发布本机关制定的行政规范性文件，目前暂无文件。",
+    "policy": "本栏目发布本机关的其他政策文件，目前暂无文件。",
+    "interpretation": "本栏目发布政策文件的解读材料，目前暂无解读。",
+    "plan": "本栏目发布本机关的发展规划及编制进展，目前暂无规划。",
+    "consultation": "本栏目发布政策文件草案的意见征集及反馈情况，目前暂无征集。",
+    "annual_report": "本栏目发布本机关政府信息公开工作年度报告，目前暂无年报。",
+    "guide": "本栏目发布政府信息公开指南，目前暂无指南。",
+}
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def render_site(site: Site, layouts: Path) -> list[Output]:
+    """Render every page, feed and sitemap and list every file to copy, in a stable order."""
+    r = Renderer(site, layouts)
+    outputs: list[Output] = [r.home()]
+    sitemap: list[tuple[str, str | None]] = [("", None)]
+    for column in site.config.all_columns:
+        pages = r.column_pages(column)
+        outputs += pages
+        sitemap.append((column.path + "/", None))
+    for doc in site.public_documents:
+        outputs.append(r.document_page(doc))
+        sitemap.append((doc.id + "/", _date(doc.published)))
+        bundle = doc.source.rel[: -len("index.md")] if doc.is_bundle else None
+        for attachment in doc.attachments:
+            outputs.append(Output(f"{doc.id}/{attachment.source.rel[len(bundle):]}", source=attachment.source.path))
+    for catalogue in site.catalogues:
+        outputs.append(r.catalogue_page(catalogue))
+        sitemap.append((catalogue.id + "/", _date(catalogue.revised)))
+    outputs += r.validity_lists()
+    outputs.append(r.on_request_list())
+    outputs.append(r.sitemap_page())
+    outputs.append(r.search_page())
+    for folder in (CURRENT_LIST, INVALID_LIST, ON_REQUEST_LIST, SITEMAP_PAGE):
+        sitemap.append((folder + "/", None))
+    outputs.append(r.not_found())
+    outputs.append(r.feed())
+    outputs.append(r.sitemap_xml(sitemap))
+    for asset in site.assets:
+        outputs.append(Output(asset.rel, source=asset.path))
+    static = layouts / "static"
+    if static.is_dir():
+        for path in sorted(p for p in static.rglob("*") if p.is_file()):
+            outputs.append(Output("static/" + path.relative_to(static).as_posix(), source=path))
+    return outputs

@@ -1,0 +1,196 @@
+"""Input and metadata rules (rules.md: 输入与元数据)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import Context, documents, loader_rule, rule
+from ..findings import ERROR, WARNING
+from ..model import Normative, Plan, Policy
+
+loader_rule("encoding", ERROR, "文件不是 UTF-8 编码（GBK 文件会被点名并给出转换方法）")
+loader_rule("front-matter-invalid", ERROR, "YAML 头部无法解析、不是映射、有未知字段（附“是否应为”提示）或值的类型不对")
+loader_rule("field-missing", ERROR, "缺少该类别必填的字段")
+loader_rule("content-layout", ERROR, "文件放置不符合目录约定：不在任何栏目目录下、栏目目录中直接放 index.md、一个文档目录里有第二个 .md、两个文件对应同一网址")
+loader_rule("file-too-large", ERROR, "Markdown/YAML 文件超过大小上限（默认 5 MB），请拆分或改为附件", max_bytes=5 * 1024 * 1024)
+
+_DOC_NO = re.compile(r"^(?P<agency>[^〔〕\s\d]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+_DOC_NO_LOOSE = re.compile(r"^(?P<agency>[^\d\s\[\]［］【】()（）〔〕﹝﹞]+?)\s*[\[［【(（〔﹝]\s*(?P<year>\d{4})\s*[\]］】)）〕﹞]\s*第?\s*(?P<num>\d+)\s*号$")
+
+
+@rule("date-invalid", ERROR, "日期不是真实日期；成文日期晚于发布日期；施行日期晚于有效期截止日期")
+def date_invalid(ctx: Context):
+    for doc in documents(ctx):
+        written = getattr(doc, "written", None)
+        if written and doc.published and written > doc.published:
+            yield ctx.finding("date-invalid", doc, "written",
+                              f"成文日期 {written} 晚于发布日期 {doc.published}。文件应先成文后发布，请核对两个日期。")
+        valid_from = getattr(doc, "valid_from", None)
+        valid_until = getattr(doc, "valid_until", None)
+        if valid_from and valid_until and valid_from > valid_until:
+            yield ctx.finding("date-invalid", doc, "valid_until",
+                              f"有效期截止日期 {valid_until} 早于施行日期 {valid_from}。请核对 valid_from 和 valid_until。")
+
+
+def corrected_doc_no(doc_no: str) -> str | None:
+    """The GB/T 9704 form of a 文号 written with the wrong brackets, 第 or zero padding."""
+    match = _DOC_NO_LOOSE.match(doc_no.strip())
+    if not match:
+        return None
+    return f"{match['agency']}〔{match['year']}〕{int(match['num'])}号"
+
+
+@rule("doc-no-format", ERROR, "文号不符合 GB/T 9704“机关代字〔年份〕序号号”格式（方括号、圆括号、【】、“第”、序号前补零）")
+def doc_no_format(ctx: Context):
+    for doc in documents(ctx, "normative", "policy", "plan"):
+        doc_no = doc.doc_no
+        if not doc_no or _DOC_NO.match(doc_no):
+            continue
+        fixed = corrected_doc_no(doc_no)
+        problems = []
+        if re.search(r"[\[\]［］【】()（）﹝﹞]", doc_no):
+            problems.append("年份应使用六角括号〔〕")
+        if "第" in doc_no:
+            problems.append("序号前不加“第”")
+        if re.search(r"[〕\]）)】﹞]\s*第?\s*0\d", doc_no):
+            problems.append("序号不编虚位（不补零）")
+        if re.search(r"\s", doc_no):
+            problems.append("不应含空格")
+        why = "，".join(problems) or "应为“机关代字〔年份〕序号号”"
+        suggestion = f"应改为“{fixed}”。" if fixed and fixed != doc_no else "例如：示人社发〔2023〕3号。"
+        yield ctx.finding("doc-no-format", doc, "doc_no", f"文号“{doc_no}”格式不规范：{why}（GB/T 9704-2012）。{suggestion}")
+
+
+@rule("doc-no-year", WARNING, "文号中的年份与成文日期的年份不一致")
+def doc_no_year(ctx: Context):
+    for doc in documents(ctx, "normative", "policy"):
+        if not doc.doc_no or not doc.written:
+            continue
+        match = _DOC_NO.match(doc.doc_no) or _DOC_NO_LOOSE.match(doc.doc_no)
+        if match and int(match["year"]) != doc.written.year:
+            yield ctx.finding("doc-no-year", doc, "doc_no",
+                              f"文号年份 {match['year']} 与成文日期 {doc.written}（{doc.written.year} 年）不一致。"
+                              "请核对文号或成文日期。")
+
+
+@rule("index-no-format", ERROR, "索引号不是“机构代码/年份-序号（5 位以上）”，或年份不是发布年份")
+def index_no_format(ctx: Context):
+    org = ctx.config.org_code
+    pattern = re.compile(rf"^{re.escape(org)}/(\d{{4}})-(\d{{5,}})$")
+    for doc in documents(ctx):
+        if not doc.index_no:
+            continue
+        match = pattern.match(doc.index_no)
+        year = doc.published.year if doc.published else None
+        if not match:
+            sequence = re.search(r"(\d+)$", doc.index_no)
+            example = f"{org}/{year or 'YYYY'}-{int(sequence[1]):05d}" if sequence else f"{org}/{year or 'YYYY'}-00001"
+            yield ctx.finding("index-no-format", doc, "index_no",
+                              f"索引号“{doc.index_no}”格式不对，应为“机构代码/发布年份-5位以上序号”，例如 {example}。")
+        elif year and int(match[1]) != year:
+            yield ctx.finding("index-no-format", doc, "index_no",
+                              f"索引号中的年份 {match[1]} 与发布日期 {doc.published} 的年份不一致，应为 {org}/{year}-{match[2]}。")
+
+
+@rule("duplicate", ERROR, "两个文档的索引号相同，或两个规范性文件/政策文件的文号相同")
+def duplicate(ctx: Context):
+    for index_no, docs in ctx.site.by_index_no.items():
+        for doc in docs[1:]:
+            yield ctx.finding("duplicate", doc, "index_no",
+                              f"索引号“{index_no}”已被 {docs[0].source.display} 使用。索引号必须唯一，请换一个未用的序号。")
+    for doc_no, docs in ctx.site.by_doc_no.items():
+        docs = [d for d in docs if d.kind in ("normative", "policy")]
+        for doc in docs[1:]:
+            yield ctx.finding("duplicate", doc, "doc_no",
+                              f"文号“{doc.doc_no}”与 {docs[0].source.display} 重复。同一文号只能对应一个文件。")
+
+
+@rule("topic-unknown", ERROR, "主题分类不在 site.yml 的 topics 中")
+def topic_unknown(ctx: Context):
+    topics = ctx.config.topics
+    for doc in documents(ctx):
+        if doc.topic and doc.topic not in topics:
+            close = difflib.get_close_matches(doc.topic, topics, n=1, cutoff=0.3)
+            hint = f"是否应为“{close[0]}”？" if close else ""
+            yield ctx.finding("topic-unknown", doc, "topic",
+                              f"主题分类“{doc.topic}”不在 site.yml 的 topics 中。{hint}可用的值：{'、'.join(topics)}。")
+
+
+def suggest_refs(ctx: Context, ref: str) -> str:
+    """The closest ids and 文号 to a reference that names nothing."""
+    candidates = list(ctx.site.by_id) + [d.doc_no for docs in ctx.site.by_doc_no.values() for d in docs]
+    close = difflib.get_close_matches(ref, candidates, n=3, cutoff=0.4)
+    return f"最接近的有：{'、'.join(close)}。" if close else "请写被引用文件的 id（content/ 下的路径，不含 .md）或文号。"
+
+
+@rule("ref-unknown", ERROR, "引用（interprets、amends、repeals、feedback）找不到对应文件（附最接近的 id/文号）")
+def ref_unknown(ctx: Context):
+    site = ctx.site
+    for doc in documents(ctx):
+        refs: list[tuple[str, str]] = []
+        if doc.kind == "interpretation" and doc.interprets:
+            refs.append(("interprets", doc.interprets))
+        if isinstance(doc, Normative):
+            refs += [(f"amends.{i}" if f"amends.{i}" in doc.lines else "amends", r) for i, r in enumerate(doc.amends)]
+            refs += [(f"repeals.{i}" if f"repeals.{i}" in doc.lines else "repeals", r) for i, r in enumerate(doc.repeals)]
+        for key, ref in refs:
+            target = site.resolve(ref)
+            if target is None:
+                yield ctx.finding("ref-unknown", doc, key, f"引用的文件“{ref}”不存在。{suggest_refs(ctx, ref)}")
+            elif target is doc:
+                yield ctx.finding("ref-unknown", doc, key, "文件不能引用自己。")
+            elif key.startswith(("amends", "repeals")) and target.kind != "normative":
+                yield ctx.finding("ref-unknown", doc, key,
+                                  f"“{ref}”是{target.kind_zh}，只有行政规范性文件可以被修改或废止。")
+
+
+@rule("link-broken", ERROR, "正文链接、图片或下载指向不存在的页面或文件")
+def link_broken(ctx: Context):
+    site = ctx.site
+    for doc in documents(ctx):
+        if doc.body is None:
+            continue
+        for link in doc.body.links:
+            target = site.resolve_link(doc.source, link.url)
+            what = "图片" if link.image else "链接"
+            if target.kind == "broken":
+                yield ctx.finding("link-broken", doc, link.line,
+                                  f"{what}“{link.url}”指向的文件不存在。链接写相对于本文件的路径，例如 ../2023/rs-2023-3.md；"
+                                  "附件应放在文档目录中。")
+            elif target.kind == "page" and target.document is not None and site.is_public(doc) \
+                    and not site.is_public(target.document):
+                yield ctx.finding("link-broken", doc, link.line,
+                                  f"{what}指向的文件“{target.document.title}”未公开（依申请公开、不予公开、草稿或尚未到发布日期），"
+                                  "公开页面不能链接它。请删除该链接。")
+            elif target.kind == "file" and target.owner is not None and site.is_public(doc) \
+                    and not site.is_public(target.owner):
+                yield ctx.finding("link-broken", doc, link.line,
+                                  f"{what}指向未公开文件“{target.owner.title}”的附件，公开页面不能链接它。请删除该链接。")
+
+
+@rule("unsafe-content", ERROR, "正文含脚本、内嵌框架、事件属性、javascript: 链接，或路径离开 content/ 目录")
+def unsafe_content(ctx: Context):
+    # Script/iframe/handler findings come from the Markdown stage; this adds paths that leave content/.
+    for doc in documents(ctx):
+        if doc.body is None:
+            continue
+        for link in doc.body.links:
+            if ctx.site.resolve_link(doc.source, link.url).kind == "outside":
+                yield ctx.finding("unsafe-content", doc, link.line,
+                                  f"路径“{link.url}”指向 content/ 目录之外，不会发布。请把文件放入本文档目录后再链接。")
+
+
+_PHONE = re.compile(r"^(?:0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|1[3-9]\d{9}|(?:400|800)-?\d{3}-?\d{4}|12\d{3}|110|119|120|122)$")
+
+
+@rule("contact-format", WARNING, "咨询电话不是中国的固定电话、手机或服务热线格式")
+def contact_format(ctx: Context):
+    for doc in documents(ctx, "normative", "policy"):
+        if not doc.contact:
+            continue
+        for number in re.split(r"[，,、;；/\s]+", doc.contact):
+            if number and not _PHONE.match(number.replace("（", "").replace("）", "")):
+                yield ctx.finding("contact-format", doc, "contact",
+                                  f"咨询电话“{number}”不像有效的电话号码。固定电话写成“区号-号码”（如 0564-7654321），"
+                                  "手机 11 位，热线如 12333。")

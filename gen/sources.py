@@ -1,0 +1,152 @@
+"""Walk `content/` and decode its files: Path → SourceFile."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import ERROR, Finding
+
+# Markdown and YAML files larger than this are refused before parsing (overridable in
+# site.yml: rules: file-too-large: {max_bytes: N}); attachments have no limit.
+MAX_TEXT_BYTES = 5 * 1024 * 1024
+
+TEXT_SUFFIXES = {".md", ".yml", ".yaml"}
+
+
+@dataclass
+class SourceFile:
+    """One file under the content directory (源文件)."""
+
+    rel: str
+    """Path relative to the content root, with `/` separators."""
+    path: Path
+    """Absolute path on disk."""
+    display: str
+    """Path shown to editors in findings (relative to the working directory when possible)."""
+    size: int
+    text: str | None = None
+    """Decoded text for .md/.yml files that decoded cleanly; None otherwise."""
+
+
+@dataclass
+class ContentTree:
+    """Every file under `content/`, classified by what it is for the generator."""
+
+    root: Path
+    site_config: SourceFile | None = None
+    wordlist: SourceFile | None = None
+    documents: list[SourceFile] = field(default_factory=list)
+    """`NAME.md` and bundle `NAME/index.md` files."""
+    column_intros: list[SourceFile] = field(default_factory=list)
+    """`_index.md` files."""
+    catalogues: list[SourceFile] = field(default_factory=list)
+    """`NAME.yml` catalogue pages."""
+    files: list[SourceFile] = field(default_factory=list)
+    """Every other file: attachments of bundles and loose assets."""
+    findings: list[Finding] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Return how a path is shown in findings: relative to the working directory if inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if not os.path.relpath(path).startswith("..") else path.as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def decode(raw: bytes, display: str) -> tuple[str | None, Finding | None]:
+    """Decode UTF-8 text (BOM allowed); name GBK/GB18030 files and binary files with the fix."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return None, Finding(display, line, "encoding", ERROR,
+                             "文件含有空字节（\\x00），不是文本文件。请确认没有把 Word/PDF 等二进制文件误存为 .md 或 .yml。")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            is_gbk = True
+        except UnicodeDecodeError:
+            is_gbk = False
+        if is_gbk:
+            message = ("文件是 GBK（GB18030）编码，不是 UTF-8。请在编辑器中选择“另存为 → 编码 UTF-8”后重新提交"
+                       "（命令行可用：iconv -f GB18030 -t UTF-8 原文件 > 新文件）。")
+        else:
+            message = f"文件不是有效的 UTF-8 编码（第 {line} 行附近有无法识别的字节）。请用 UTF-8 编码重新保存。"
+        return None, Finding(display, line, "encoding", ERROR, message)
+    # Normalise line endings once so every later line number agrees with what editors see.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, None
+
+
+def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
+    """Walk `root` in a stable order and classify and decode every file."""
+    root = root.resolve()
+    tree = ContentTree(root=root)
+    bundle_dirs: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath).relative_to(root).as_posix()
+        if "index.md" in filenames:
+            bundle_dirs.add(here)
+        # Hidden folders (.git, editor state) are never content; sort for determinism.
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    tree.findings.append(Finding(display_path(path), 1, "unsafe-content", ERROR,
+                                                 f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
+                    continue
+            try:
+                size = path.stat().st_size
+            except OSError as exc:
+                tree.findings.append(Finding(display_path(path), 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+                continue
+            source = SourceFile(rel=rel, path=path, display=display_path(path), size=size)
+            suffix = path.suffix.lower()
+            if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not _in_bundle(rel, bundle_dirs)):
+                if size > max_text_bytes:
+                    tree.findings.append(Finding(source.display, 1, "file-too-large", ERROR,
+                                                 f"文件有 {size // 1024} KB，超过上限 {max_text_bytes // 1024} KB。"
+                                                 "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
+                    continue
+                text, problem = decode(path.read_bytes(), source.display)
+                if problem:
+                    tree.findings.append(problem)
+                    continue
+                source.text = text
+            _classify(tree, source, suffix)
+    return tree
+
+
+def _in_bundle(rel: str, bundle_dirs: set[str]) -> bool:
+    """Whether a file lives in a bundle folder (it or an ancestor folder holds an index.md)."""
+    parts = rel.split("/")[:-1]
+    return any("/".join(parts[:i]) in bundle_dirs for i in range(len(parts), 0, -1))
+
+
+def _classify(tree: ContentTree, source: SourceFile, suffix: str) -> None:
+    rel = source.rel
+    name = rel.rsplit("/", 1)[-1]
+    if rel == "site.yml":
+        tree.site_config = source
+    elif rel == "wordlist.yml":
+        tree.wordlist = source
+    elif name == "_index.md":
+        tree.column_intros.append(source)
+    elif suffix == ".md":
+        tree.documents.append(source)
+    elif suffix in (".yml", ".yaml") and source.text is not None:
+        tree.catalogues.append(source)
+    else:
+        tree.files.append(source)

@@ -1,0 +1,55 @@
+"""Working days (工作日) on the national holiday and make-up-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import chinese_calendar
+
+
+class Calendar:
+    """The national calendar from `chinese-calendar`, plus site.yml `calendar` for years it lacks."""
+
+    def __init__(self, holidays: set[dt.date] = frozenset(), workdays: set[dt.date] = frozenset()):
+        self.extra_holidays = set(holidays)
+        self.extra_workdays = set(workdays)
+        self._site_years = {d.year for d in self.extra_holidays | self.extra_workdays}
+
+    def has_data(self, day: dt.date) -> bool:
+        """Whether the holiday arrangement of that year is known (library or site.yml)."""
+        if day.year in self._site_years:
+            return True
+        try:
+            chinese_calendar.is_workday(day)
+            return True
+        except NotImplementedError:
+            return False
+
+    def is_workday(self, day: dt.date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return day.weekday() < 5  # callers check has_data() first and warn
+
+    def add_workdays(self, start: dt.date, count: int) -> dt.date:
+        """The day that is `count` working days after `start`."""
+        day = start
+        while count > 0:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                count -= 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (0 when end ≤ start)."""
+        count = 0
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count

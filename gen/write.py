@@ -1,0 +1,70 @@
+"""Write outputs atomically: everything goes to a staging folder beside `site/`, then one swap."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = ".gongkai-output"
+"""Present in every folder gongkai wrote, so a swap never replaces a folder it did not make."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One output file: bytes to write, or a source file to copy as it is."""
+
+    path: str
+    """Path under the output folder, `/`-separated."""
+    data: bytes | None = None
+    source: Path | None = None
+
+
+class OutputError(Exception):
+    """The output folder cannot be replaced safely."""
+
+
+def stage(outputs: list[Output], out: Path) -> Path:
+    """Write every output into a new staging folder next to `out` and return it."""
+    out = out.resolve()
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputError(f"输出目录 {out} 已存在且不是 gongkai 生成的，为避免误删，已停止。请换一个输出目录或先手动清空它。")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        made: set[str] = set()
+        for output in outputs:
+            target = staging / output.path
+            parent = os.path.dirname(output.path)
+            if parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            if output.source is not None:
+                shutil.copyfile(output.source, target)
+            else:
+                target.write_bytes(output.data or b"")
+        (staging / MARKER).write_bytes(b"gongkai\n")
+    except BaseException:
+        discard(staging)
+        raise
+    return staging
+
+
+def swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with renames, so readers never see a half-written site."""
+    out = out.resolve()
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(out, old)
+        os.rename(staging, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, out)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
