@@ -78,6 +78,10 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> Parsed:
         parsed.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is found only at the end of the text; its opening line
+        # (the context) is where the editor has to look.
+        if exc.context_mark is not None and "stream end" in str(exc.problem or "") + str(exc.context or ""):
+            mark = exc.context_mark
         line = first_line + (mark.line if mark else 0)
         parsed.findings.append(Finding(display, line, "front-matter-invalid", ERROR, _yaml_message(exc)))
     except yaml.YAMLError as exc:
@@ -140,12 +144,17 @@ _PROBLEMS = {
     "found character '\\t' that cannot start any token": "YAML 不能用 Tab 缩进，请改用空格。",
     "could not find expected ':'": "缺少冒号“:”。每行应写成“键: 值”，冒号为英文半角并后跟一个空格。",
     "found undefined alias": "不支持 YAML 别名（*）。",
+    "expected ',' or ']'": "方括号 [ ] 没有成对闭合。列表请写成 [甲, 乙]；如果值本身以 [ 开头，请整体加引号。",
+    "expected ',' or '}'": "花括号 { } 没有成对闭合。",
+    "found unexpected end of stream": "引号没有成对闭合。",
+    "while scanning a quoted scalar": "引号没有成对闭合。",
 }
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = str(exc.problem or exc.context or "")
+    both = f"{exc.context or ''} {exc.problem or ''}"
     for key, text in _PROBLEMS.items():
-        if key in problem:
+        if key in both:
             return f"YAML 格式错误：{text}"
     return f"YAML 格式错误（{problem}）。请检查缩进（用空格）、冒号后的空格、引号是否成对。"

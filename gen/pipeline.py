@@ -105,7 +105,7 @@ def build(options: Options) -> Result:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
     layouts = options.layouts or _default_layouts(options.content)
     with stage("render"):
-        outputs = render.render_site(site, layouts)
+        outputs = render.render_site(site, layouts, options.search)
     result.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     with stage("write"):
         staging = write.stage(outputs, options.out)

@@ -86,8 +86,9 @@ class Banner:
 class Renderer:
     """Holds the Jinja environment and the per-site views computed once."""
 
-    def __init__(self, site: Site, layouts: Path):
+    def __init__(self, site: Site, layouts: Path, search: bool = True):
         self.site = site
+        self.search = search
         self.config = site.config
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(layouts)),
@@ -136,7 +137,7 @@ class Renderer:
             return quote(posixpath.relpath(target, here or "."), safe="/#%")
 
         html = self.env.get_template(template).render(
-            site=self.config, tree=self.tree, stats=self.stats, title=title, crumbs=crumbs, url=url,
+            site=self.config, tree=self.tree, stats=self.stats, title=title, crumbs=crumbs, url=url, search=self.search,
             path=path, canonical=self.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path),
             **context)
         return Output(path, html.encode("utf-8"))
@@ -413,9 +414,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def render_site(site: Site, layouts: Path) -> list[Output]:
+def render_site(site: Site, layouts: Path, search: bool = True) -> list[Output]:
     """Render every page, feed and sitemap and list every file to copy, in a stable order."""
-    r = Renderer(site, layouts)
+    r = Renderer(site, layouts, search)
     outputs: list[Output] = [r.home()]
     sitemap: list[tuple[str, str | None]] = [("", None)]
     for column in site.config.all_columns:

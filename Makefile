@@ -1,0 +1,28 @@
+# The two set-up commands of the README: `make serve` (build and preview the example column)
+# and `make test` (the whole test suite). Both install what they need first.
+PYTHON ?= python3
+PORT ?= 8000
+TODAY ?=
+
+.PHONY: install install-browser serve build check test
+
+install:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+
+serve: install
+	$(PYTHON) -m gen serve --port $(PORT) $(if $(TODAY),--today $(TODAY))
+
+build: install
+	$(PYTHON) -m gen build $(if $(TODAY),--today $(TODAY))
+
+check: install
+	$(PYTHON) -m gen check $(if $(TODAY),--today $(TODAY))
+
+test: install install-browser
+	$(PYTHON) -m pytest -q

@@ -1,0 +1,253 @@
+"""Whole-site builds of the example column and of inline sites: pages, links, determinism, atomicity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gen import pipeline, write
+from gen.cli import main
+from conftest import PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
+from outputs import broken_links, output_texts, parse_html
+
+
+def build(content: Path, out: Path, today: dt.date = TODAY, search: bool = True) -> pipeline.Result:
+    return pipeline.build(pipeline.Options(content=content, out=out, today=today, search=search,
+                                           layouts=ROOT / "layouts"))
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example column in content/, built once for the session with search."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(ROOT / "content", out)
+    assert result.errors == 0, "\n".join(f"{f.file}:{f.line} [{f.rule}] {f.message}" for f in result.findings)
+    return out
+
+
+def test_example_column_builds_with_zero_errors(example_site):
+    assert (example_site / "index.html").is_file()
+
+
+def test_every_page_type_is_written(example_site):
+    for path in ["index.html", "404.html", "sitemap.xml", "feed.xml", "sitemap/index.html", "search/index.html",
+                 "catalogue/current/index.html", "catalogue/repealed/index.html", "catalogue/on-request/index.html",
+                 "normative/index.html", "interpretation/index.html", "annual-report/index.html", "guide/index.html",
+                 "active/index.html", "org/functions/index.html", "org/phonebook/index.html", "static/style.css",
+                 "pagefind/pagefind.js"]:
+        assert (example_site / path).is_file(), path
+
+
+def test_pages_are_chinese_and_load_nothing_from_another_host(example_site):
+    for page in sorted(example_site.rglob("*.html")):
+        if "pagefind" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert '<html lang="zh-CN">' in text, page
+        parsed = parse_html(text)
+        for tag, attribute, url in parsed.links:
+            if tag in ("script", "img", "iframe", "video", "audio", "source") or (tag == "link" and attribute == "href"
+                                                                                  and "stylesheet" in str(dict(parsed.tags).get("link", ""))):
+                assert not re.match(r"^(https?:)?//", url), f"{page}: {tag} loads {url}"
+        for tag, attrs in parsed.tags:
+            if tag == "link" and attrs.get("rel") in ("stylesheet", "icon", "preload", "modulepreload"):
+                assert not re.match(r"^(https?:)?//", attrs.get("href", "")), f"{page}: {attrs}"
+            if tag == "script" and attrs.get("src"):
+                assert not re.match(r"^(https?:)?//", attrs["src"]), page
+
+
+def test_every_internal_link_resolves_and_is_relative(example_site):
+    assert broken_links(example_site) == []
+    for page in sorted(example_site.rglob("*.html")):
+        if "pagefind" in page.parts:
+            continue
+        for tag, attribute, url in parse_html(page.read_text(encoding="utf-8")).links:
+            assert not url.startswith("/"), f"{page}: absolute link {url}"
+
+
+def test_footer_identity_on_every_page(example_site):
+    for page in ["index.html", "normative/index.html", "404.html", "sitemap/index.html"]:
+        text = (example_site / page).read_text(encoding="utf-8")
+        for needle in ("网站标识码", "ICP备", "公网安备", "主办单位", "联系电话"):
+            assert needle in text, (page, needle)
+        assert "当前位置" in text
+
+
+def test_home_counts_are_derived_from_the_documents(example_site):
+    current = (example_site / "catalogue/current/index.html").read_text(encoding="utf-8")
+    rows = current.count('<tr><td>')
+    home = (example_site / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'现行有效规范性文件</span> <span class="stat-number">(\d+)</span>', home)
+    assert match and int(match[1]) == rows > 0
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert build(ROOT / "content", first).written
+    assert build(ROOT / "content", second).written
+    comparison = filecmp.dircmp(first, second)
+    mismatched = []
+
+    def walk(c):
+        mismatched.extend(c.left_only + c.right_only + c.diff_files)
+        match, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        mismatched.extend(mismatch + errors)
+        for sub in c.subdirs.values():
+            walk(sub)
+    walk(comparison)
+    assert mismatched == []
+
+
+SMALL = {
+    "normative/2026/a/index.md": doc("""
+        title: 测试县就业补贴办法
+        index_no: "11341524MB1234567X/2026-00001"
+        published: 2026-03-02
+        written: 2026-03-01
+        doc_no: 测人社发〔2026〕1号
+        topic: 就业创业
+        valid_from: 2026-03-02
+        valid_until: 2031-03-01
+        drafter: 就业股
+        """, "第一条 为做好就业补贴工作，制定本办法。\n"),
+    "normative/2026/a/a.pdf": PDF_BYTES,
+    "normative/2026/a/a.docx": docx_bytes(),
+}
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path):
+    content = write_site(tmp_path, dict(SMALL))
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    before = output_texts(out)
+    (content / "normative/2026/a/index.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    result = build(content, out, search=False)
+    assert not result.written and result.errors
+    assert output_texts(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_crash_while_writing_leaves_previous_site_and_no_staging(tmp_path, monkeypatch):
+    content = write_site(tmp_path, dict(SMALL))
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    before = output_texts(out)
+
+    def exploding_swap(staging, target):
+        raise OSError("disk full")
+    monkeypatch.setattr(write, "swap", exploding_swap)
+    with pytest.raises(OSError):
+        build(content, out, search=False)
+    assert output_texts(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
+    content = write_site(tmp_path, dict(SMALL))
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.txt").write_text("do not delete", encoding="utf-8")
+    with pytest.raises(write.OutputError):
+        build(content, out, search=False)
+    assert (out / "thesis.txt").read_text(encoding="utf-8") == "do not delete"
+
+
+def test_cli_exit_codes_and_messages(tmp_path, capsys, monkeypatch):
+    content = write_site(tmp_path, dict(SMALL))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--today", "2026-11-23", "--no-search"]) == 0
+    assert (tmp_path / "site/index.html").is_file()
+    (content / "normative/2026/a/index.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    assert main(["build", "--today", "2026-11-23", "--no-search"]) == 1
+    out = capsys.readouterr().out
+    assert "content/normative/2026/a/index.md:2: 错误[front-matter-invalid]" in out
+    assert "原有网站保持不变" in out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--today", "2026-13-01"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("name, data, rule, line", [
+    ("policy/bad-yaml.md", "---\ntitle: 标题\ntopic: [综合政务\n---\n正文\n", "front-matter-invalid", 3),
+    ("policy/gbk.md", "---\ntitle: 关于做好就业工作的通知\n---\n正文\n".encode("gbk"), "encoding", 2),
+    ("policy/empty.md", "", "front-matter-invalid", 1),
+    ("policy/no-close.md", "---\ntitle: 标题\n正文\n", "front-matter-invalid", 1),
+    ("policy/missing-link.md", doc("""
+        title: 关于印发测试办法的通知
+        index_no: "11341524MB1234567X/2026-00009"
+        published: 2026-03-02
+        topic: 综合政务
+        needs_interpretation: false
+        no_interpretation_reason: 属于内部工作安排
+        """, "正文。\n\n详见[附件](attachment.pdf)。\n"), "link-broken", 11),
+    ("policy/binary.md", b"\x00\x01\x02PK\x03\x04", "encoding", 1),
+    ("policy/scalar.md", "---\njust a sentence\n---\n", "front-matter-invalid", 2),
+    ("policy/bad-date.md", "---\ntitle: 标题\nindex_no: \"11341524MB1234567X/2026-00010\"\npublished: 2026-02-30\n---\n", "date-invalid", 4),
+])
+def test_bad_input_becomes_a_finding_with_file_and_line(tmp_path, capsys, monkeypatch, name, data, rule, line):
+    write_site(tmp_path, {name: data})
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--today", "2026-11-23"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"content/{name}:{line}: 错误[{rule}]" in out, out
+    assert "Traceback" not in out
+
+
+def test_hostile_markdown_never_reaches_a_page(tmp_path):
+    hostile = ("<script>alert('x')</script>\n\n<img src=x onerror=\"alert(1)\">\n\n[点我](javascript:alert(1))\n\n"
+               "<a href=\"JaVaScRiPt:alert(2)\">x</a>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n"
+               "<div onclick=\"steal()\">文字</div>\n\n<svg><script>alert(3)</script></svg>\n\n"
+               "[x](vbscript:msgbox) <style>body{display:none}</style>\n\n<b>加粗保留</b>\n")
+    content = write_site(tmp_path, {"news/evil.md": doc("""
+        title: 恶意正文测试
+        index_no: "11341524MB1234567X/2026-00003"
+        published: 2026-03-02
+        """, hostile)})
+    assert "unsafe-content" in {f.rule for f in pipeline.check(content, TODAY).findings}
+    # Even with the rule switched off, the sanitizer keeps every page safe.
+    site_yml = (content / "site.yml").read_text(encoding="utf-8").replace("rules: {}", "rules: {unsafe-content: off, link-broken: off}")
+    (content / "site.yml").write_text(site_yml, encoding="utf-8")
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    page = (out / "news/evil/index.html").read_text(encoding="utf-8")
+    body = page.split('<div class="body">', 1)[1].split("</article>", 1)[0]
+    lowered = body.lower()
+    for needle in ("<script", "onerror", "onclick", "javascript:", "vbscript:", "<iframe", "<style"):
+        assert needle not in lowered, needle
+    assert "<b>加粗保留</b>" in body
+
+
+def test_links_between_documents_are_rewritten_and_work_from_disk(tmp_path):
+    files = dict(SMALL)
+    files["news/note.md"] = doc("""
+        title: 工作动态
+        index_no: "11341524MB1234567X/2026-00004"
+        published: 2026-03-03
+        """, "见[办法](../normative/2026/a/index.md)和[PDF](../normative/2026/a/a.pdf)。\n")
+    content = write_site(tmp_path, files)
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    page = (out / "news/note/index.html").read_text(encoding="utf-8")
+    assert 'href="../../normative/2026/a/index.html"' in page
+    assert 'href="../../normative/2026/a/a.pdf"' in page
+    assert broken_links(out) == []
+
+
+def test_sub_path_base_url_only_changes_canonical_urls(tmp_path):
+    content = write_site(tmp_path, dict(SMALL))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert pipeline.build(pipeline.Options(content=content, out=a, today=TODAY, search=False, layouts=ROOT / "layouts")).written
+    assert pipeline.build(pipeline.Options(content=content, out=b, today=TODAY, search=False, layouts=ROOT / "layouts",
+                                           base_url="https://www.example.gov.cn/xxgk/rsj")).written
+    sitemap = (b / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://www.example.gov.cn/xxgk/rsj/normative/2026/a/</loc>" in sitemap
+    page_a = (a / "normative/2026/a/index.html").read_text(encoding="utf-8")
+    page_b = (b / "normative/2026/a/index.html").read_text(encoding="utf-8")
+    strip = lambda t: re.sub(r'<link rel="canonical"[^>]*>|<meta name="SiteDomain"[^>]*>', "", t)
+    assert strip(page_a) == strip(page_b)
