@@ -138,7 +138,8 @@ def report_tables(doc: AnnualReport, normative: dict[str, int]) -> dict | None:
     if doc.applications is not None:
         table = read_applications(doc.applications)
         lines = [("一、本年新收政府信息公开申请数量", table.received, 0),
-                 ("二、上年结转政府信息公开申请数量", table.carried_in, 0)]
+                 ("二、上年结转政府信息公开申请数量", table.carried_in, 0),
+                 ("三、本年度办理结果", None, 0)]
         for index, (name, reasons) in enumerate(OUTCOMES):
             value = table.outcomes.get(name)
             label = f"（{'一二三四五六'[index]}）{name}"

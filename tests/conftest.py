@@ -92,3 +92,20 @@ def docx_bytes(text: str = "正文") -> bytes:
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
         archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>')
     return buffer.getvalue()
+
+
+def build(content: Path, out: Path, today: dt.date = TODAY, search: bool = True) -> pipeline.Result:
+    """Build a content folder with the project's layouts."""
+    return pipeline.build(pipeline.Options(content=content, out=out, today=today, search=search,
+                                           layouts=ROOT / "layouts"))
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The example column in content/, built once for the session with search."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    result = build(ROOT / "content", out)
+    assert result.errors == 0, "\n".join(f"{f.file}:{f.line} [{f.rule}] {f.message}" for f in result.findings)
+    return out
+
+

@@ -12,22 +12,8 @@ import pytest
 
 from gen import pipeline, write
 from gen.cli import main
-from conftest import PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
+from conftest import PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes, write_site
 from outputs import broken_links, output_texts, parse_html
-
-
-def build(content: Path, out: Path, today: dt.date = TODAY, search: bool = True) -> pipeline.Result:
-    return pipeline.build(pipeline.Options(content=content, out=out, today=today, search=search,
-                                           layouts=ROOT / "layouts"))
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The example column in content/, built once for the session with search."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    result = build(ROOT / "content", out)
-    assert result.errors == 0, "\n".join(f"{f.file}:{f.line} [{f.rule}] {f.message}" for f in result.findings)
-    return out
 
 
 def test_example_column_builds_with_zero_errors(example_site):
