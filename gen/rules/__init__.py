@@ -56,10 +56,14 @@ class Context:
 
     def setting(self, rule_id: str, name: str) -> Any:
         """A rule's threshold: site.yml `rules: {id: {name: value}}` else the rule's default."""
+        default = RULES[rule_id].defaults[name]
         override = self.config.rules.get(rule_id)
         if isinstance(override, dict) and name in override:
-            return override[name]
-        return RULES[rule_id].defaults[name]
+            value = override[name]
+            # A mistyped threshold falls back to the default (reported by check_settings), so
+            # no rule ever crashes on, or loops over, an editor's typo.
+            return value if setting_problem(default, value) is None else default
+        return default
 
     def finding(self, rule_id: str, where: Any, line: int | str, message: str, severity: str | None = None) -> Finding:
         """Make a finding for a document/catalogue/source (`line` may be a front matter key)."""
@@ -95,11 +99,74 @@ def run(site: Site, today: dt.date) -> list[Finding]:
     """Run every registered rule over the site and return their findings."""
     load_all()
     ctx = Context(site, today)
-    findings: list[Finding] = []
+    findings: list[Finding] = check_settings(site.config)
     for r in RULES.values():
         if r.check is None or severity_for(site.config.rules, r.id, r.severity) == OFF:
             continue
         findings.extend(r.check(ctx))
+    return findings
+
+
+def setting_problem(default: Any, value: Any) -> str | None:
+    """Why a threshold value from site.yml cannot be used in place of `default`, or None."""
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else "应为 true 或 false"
+    if isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+        return None if ok else "应为 0 到 1 之间的小数，例如 0.6"
+    if isinstance(default, int) or default is None:
+        if default is None and value is None:
+            return None
+        limit = max(1000, (default or 0) * 10)
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
+        return None if ok else f"应为 0 到 {limit} 之间的整数"
+    if isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "应为文字列表，例如 [normative, policy]"
+    return None
+
+
+def check_settings(config: Any) -> list[Finding]:
+    """Report `site.yml: rules` entries that name no rule, no threshold, or a wrong value."""
+    import difflib
+    load_all()
+    findings: list[Finding] = []
+    display = config.display
+
+    def problem(key: str, message: str) -> None:
+        findings.append(Finding(display, config.line(key), "front-matter-invalid", ERROR, message))
+
+    severities = f"{ERROR}、{WARNING}、{OFF}"
+    for rule_id, value in config.rules.items():
+        rule_id = str(rule_id)
+        known = RULES.get(rule_id)
+        if known is None:
+            close = difflib.get_close_matches(rule_id, list(RULES), n=1, cutoff=0.6)
+            hint = f"是否应为“{close[0]}”？" if close else "规则编号见 README 的规则列表。"
+            problem(f"rules.{rule_id}", f"rules 中的“{rule_id}”不是规则编号。{hint}")
+            continue
+        if value is False or value in (ERROR, WARNING, OFF):
+            continue
+        if not isinstance(value, dict):
+            problem(f"rules.{rule_id}", f"规则“{rule_id}”的设置“{value}”无效：写严重程度（{severities}），"
+                                        f"或写映射，例如 {{severity: {WARNING}}}。")
+            continue
+        for name, setting in value.items():
+            name = str(name)
+            key = f"rules.{rule_id}.{name}"
+            if name == "severity":
+                if not (setting is False or setting in (ERROR, WARNING, OFF)):
+                    problem(key, f"规则“{rule_id}”的严重程度“{setting}”无效，可用的值：{severities}。")
+                continue
+            if name not in known.defaults:
+                names = ["severity", *known.defaults]
+                close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+                hint = f"是否应为“{close[0]}”？" if close else ""
+                problem(key, f"规则“{rule_id}”没有“{name}”这项设置。{hint}可用的设置：{'、'.join(names)}。")
+                continue
+            why = setting_problem(known.defaults[name], setting)
+            if why:
+                problem(key, f"规则“{rule_id}”的 {name} 设置为“{setting}”无效：{why}。现按默认值 {known.defaults[name]} 检查。")
     return findings
 
 
