@@ -40,6 +40,22 @@ calendar: {{holidays: [], workdays: []}}
 """
 
 
+# A small column for tests of the build itself: few columns, no annual reports due.
+MINIMAL_SITE_YML = f"""\
+name: 测试县人力资源和社会保障局
+base_url: https://rsj.example.gov.cn/
+org_code: "{ORG}"
+footer: {{sponsor: 测试县人力资源和社会保障局, site_code: "3415240099", icp: 皖ICP备00000000号, police: 皖公网安备 00000000000000号, address: 测试县人民路1号, phone: 0564-1234567}}
+topics: [综合政务, 社会保障, 就业创业]
+columns:
+  - {{id: normative, title: 行政规范性文件, folder: normative, kind: normative}}
+  - {{id: policy, title: 其他政策文件, folder: policy, kind: policy}}
+  - {{id: interpretation, title: 政策解读, folder: interpretation, kind: interpretation}}
+  - {{id: news, title: 工作动态, folder: news, kind: article}}
+rules: {{}}
+"""
+
+
 def write_site(root: Path, files: dict[str, str | bytes], site_yml: str | None = SITE_YML) -> Path:
     """Write a content folder: `files` maps paths under content/ to text (dedented) or bytes."""
     content = root / "content"

@@ -12,7 +12,12 @@ import pytest
 
 from gen import pipeline, write
 from gen.cli import main
-from conftest import PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes, write_site
+from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes
+from conftest import write_site as _write_site
+
+
+def write_site(root, files):
+    return _write_site(root, files, MINIMAL_SITE_YML)
 from outputs import broken_links, output_texts, parse_html
 
 
@@ -102,6 +107,14 @@ SMALL = {
         """, "第一条 为做好就业补贴工作，制定本办法。\n"),
     "normative/2026/a/a.pdf": PDF_BYTES,
     "normative/2026/a/a.docx": docx_bytes(),
+    "interpretation/2026/a.md": doc("""
+        title: 一图读懂测试县就业补贴办法
+        index_no: "11341524MB1234567X/2026-00002"
+        published: 2026-03-02
+        interprets: normative/2026/a
+        drafter: 就业股
+        forms: [文字]
+        """, "补贴面向登记失业的人员，申请人带身份证到窗口办理，十个工作日内到账。\n"),
 }
 
 
@@ -249,4 +262,4 @@ def test_installed_command_and_module_entry_points(tmp_path):
         assert done.returncode == 0, done.stderr
         import json
         report = json.loads(done.stdout)
-        assert report["summary"] == {"errors": 0, "warnings": 0, "documents": 1}
+        assert report["summary"]["errors"] == 0 and report["summary"]["documents"] == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gen import pipeline
-from conftest import PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
+from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
 from outputs import output_texts
 
 CANARIES = {
@@ -82,7 +82,7 @@ def _files() -> dict:
 
 
 def test_nothing_non_public_reaches_any_output_byte(tmp_path):
-    content = write_site(tmp_path, _files())
+    content = write_site(tmp_path, _files(), MINIMAL_SITE_YML)
     # Linking a public page to the embargoed one is an error; lower it so the build runs and the
     # link rewriting itself is put to the test.
     yml = content / "site.yml"
@@ -111,7 +111,7 @@ def test_nothing_non_public_reaches_any_output_byte(tmp_path):
 
 
 def test_embargo_lifts_on_its_day(tmp_path):
-    content = write_site(tmp_path, _files())
+    content = write_site(tmp_path, _files(), MINIMAL_SITE_YML)
     site, _ = pipeline.load_site(content, TODAY)
     embargoed = site.by_id[f"news/{CANARIES['embargo_path']}"]
     assert not site.is_public(embargoed)

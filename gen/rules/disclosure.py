@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import Context, documents, rule
 from ..findings import ERROR
-from ..vocab import LAWFUL_REASONS, PUBLIC
+from ..vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
 
 # Reasons editors write that are not lawful grounds, with why (seed 000 (三)1, seed 001 一(一)).
 _NOT_LAWFUL = {
@@ -30,6 +30,12 @@ def disclosure_reason_missing(ctx: Context):
 def disclosure_reason_unlawful(ctx: Context):
     for doc in documents(ctx):
         reason = doc.disclosure_reason
+        if doc.disclosure == ON_REQUEST and reason == "国家秘密":
+            # seed 000 (三)1: 涉密文件不得参照依申请公开文件列入依申请公开文件目录.
+            yield ctx.finding("disclosure-reason-unlawful", doc, "disclosure",
+                              "涉及国家秘密的文件不得列入依申请公开目录（连标题、文号也不能公开）。"
+                              "请改为 disclosure: 不予公开；如并不涉密，请改写真实的法定理由。")
+            continue
         if doc.disclosure == PUBLIC or not reason or reason in LAWFUL_REASONS:
             continue
         why = next((text for word, text in _NOT_LAWFUL.items() if word in reason), f"“{reason}”不是法定理由。")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from urllib.parse import urlsplit
 
 from . import Context, documents, loader_rule, rule
 from ..findings import ERROR, WARNING
-from ..model import Normative, Plan, Policy
+from ..model import Document, Normative, Plan, Policy
+from .common import looks_like_reference
 
 loader_rule("encoding", ERROR, "文件不是 UTF-8 编码（GBK 文件会被点名并给出转换方法）")
 loader_rule("front-matter-invalid", ERROR, "YAML 头部无法解析、不是映射、有未知字段（附“是否应为”提示）或值的类型不对")
@@ -19,13 +21,17 @@ _DOC_NO = re.compile(r"^(?P<agency>[^〔〕\s\d]+)〔(?P<year>\d{4})〕(?P<num>[
 _DOC_NO_LOOSE = re.compile(r"^(?P<agency>[^\d\s\[\]［］【】()（）〔〕﹝﹞]+?)\s*[\[［【(（〔﹝]\s*(?P<year>\d{4})\s*[\]］】)）〕﹞]\s*第?\s*(?P<num>\d+)\s*号$")
 
 
-@rule("date-invalid", ERROR, "日期不是真实日期；成文日期晚于发布日期；施行日期晚于有效期截止日期")
+@rule("date-invalid", ERROR, "日期不是真实日期；成文日期晚于发布日期；施行日期晚于有效期截止日期；征集开始晚于截止")
 def date_invalid(ctx: Context):
     for doc in documents(ctx):
         written = getattr(doc, "written", None)
         if written and doc.published and written > doc.published:
             yield ctx.finding("date-invalid", doc, "written",
                               f"成文日期 {written} 晚于发布日期 {doc.published}。文件应先成文后发布，请核对两个日期。")
+        opens, closes = getattr(doc, "opens", None), getattr(doc, "closes", None)
+        if opens and closes and opens > closes:
+            yield ctx.finding("date-invalid", doc, "closes",
+                              f"征集截止日期 {closes} 早于开始日期 {opens}。请核对 opens 和 closes。")
         valid_from = getattr(doc, "valid_from", None)
         valid_until = getattr(doc, "valid_until", None)
         if valid_from and valid_until and valid_from > valid_until:
@@ -134,6 +140,8 @@ def ref_unknown(ctx: Context):
         if isinstance(doc, Normative):
             refs += [(f"amends.{i}" if f"amends.{i}" in doc.lines else "amends", r) for i, r in enumerate(doc.amends)]
             refs += [(f"repeals.{i}" if f"repeals.{i}" in doc.lines else "repeals", r) for i, r in enumerate(doc.repeals)]
+        if doc.kind == "consultation" and doc.feedback and looks_like_reference(doc.feedback):
+            refs.append(("feedback", doc.feedback))  # feedback may also be plain text
         for key, ref in refs:
             target = site.resolve(ref)
             if target is None:
@@ -145,26 +153,44 @@ def ref_unknown(ctx: Context):
                                   f"“{ref}”是{target.kind_zh}，只有行政规范性文件可以被修改或废止。")
 
 
+_DOWNLOAD = re.compile(r"\.(?:docx?|wps|pdf|ofd|xlsx?|et|zip|rar)$", re.I)
+
+
+def _with_bodies(ctx: Context):
+    """Every document and column introduction (_index.md) that has a body."""
+    for doc in documents(ctx):
+        if doc.body is not None:
+            yield doc, doc.body
+    for intro in ctx.site.intros.values():
+        yield intro, intro.body
+
+
 @rule("link-broken", ERROR, "正文链接、图片或下载指向不存在的页面或文件")
 def link_broken(ctx: Context):
     site = ctx.site
-    for doc in documents(ctx):
-        if doc.body is None:
-            continue
-        for link in doc.body.links:
+    for doc, body in _with_bodies(ctx):
+        for link in body.links:
             target = site.resolve_link(doc.source, link.url)
             what = "图片" if link.image else "链接"
             if target.kind == "broken":
+                path = urlsplit(link.url).path
+                if _DOWNLOAD.search(path):
+                    yield ctx.finding("link-broken", doc, link.line,
+                                      f"下载文件“{link.url}”不存在。请把该文件放进本文档的目录"
+                                      f"（{doc.source.rel.rsplit('/', 1)[0] if '/' in doc.source.rel else 'content'}/），"
+                                      "文件名与链接一致（区分大小写）；链接写相对于本文件的路径。")
+                    continue
                 yield ctx.finding("link-broken", doc, link.line,
                                   f"{what}“{link.url}”指向的文件不存在。链接写相对于本文件的路径，例如 ../2023/rs-2023-3.md；"
                                   "附件应放在文档目录中。")
-            elif target.kind == "page" and target.document is not None and site.is_public(doc) \
-                    and not site.is_public(target.document):
+                continue
+            # A column introduction is always shown, so it is held to the same standard as a public page.
+            shown = site.is_public(doc) if isinstance(doc, Document) else True
+            if target.kind == "page" and target.document is not None and shown and not site.is_public(target.document):
                 yield ctx.finding("link-broken", doc, link.line,
                                   f"{what}指向的文件“{target.document.title}”未公开（依申请公开、不予公开、草稿或尚未到发布日期），"
                                   "公开页面不能链接它。请删除该链接。")
-            elif target.kind == "file" and target.owner is not None and site.is_public(doc) \
-                    and not site.is_public(target.owner):
+            elif target.kind == "file" and target.owner is not None and shown and not site.is_public(target.owner):
                 yield ctx.finding("link-broken", doc, link.line,
                                   f"{what}指向未公开文件“{target.owner.title}”的附件，公开页面不能链接它。请删除该链接。")
 
@@ -172,10 +198,8 @@ def link_broken(ctx: Context):
 @rule("unsafe-content", ERROR, "正文含脚本、内嵌框架、事件属性、javascript: 链接，或路径离开 content/ 目录")
 def unsafe_content(ctx: Context):
     # Script/iframe/handler findings come from the Markdown stage; this adds paths that leave content/.
-    for doc in documents(ctx):
-        if doc.body is None:
-            continue
-        for link in doc.body.links:
+    for doc, body in _with_bodies(ctx):
+        for link in body.links:
             if ctx.site.resolve_link(doc.source, link.url).kind == "outside":
                 yield ctx.finding("unsafe-content", doc, link.line,
                                   f"路径“{link.url}”指向 content/ 目录之外，不会发布。请把文件放入本文档目录后再链接。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from . import Context, documents, rule
 from ..findings import WARNING, ERROR
@@ -66,11 +67,22 @@ def cites_invalid(ctx: Context):
             cited = target.document or target.owner
             if cited is None:
                 continue
-            status = site.validity(cited)
+            status = site.validity(cited, _as_of(ctx, doc))
             if status and status.status in (REPEALED, EXPIRED):
                 replacement = f"，请改为引用“{status.by.title}”" if status.by is not None else ""
                 yield ctx.finding("cites-invalid", doc, link.line,
                                   f"引用的“{cited.title}”已{status.status.lstrip('已')}（{status.since}）{replacement}。")
+
+
+def _as_of(ctx, doc) -> dt.date:
+    """The day a citation must be valid on: a report or an ended plan is a record of its time."""
+    if doc.kind == "annual_report":
+        return doc.published
+    if doc.kind == "plan":
+        years = re.findall(r"\d{4}", doc.period or "")
+        if years and int(years[-1]) < ctx.today.year:
+            return doc.published
+    return ctx.today
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

@@ -1,0 +1,274 @@
+"""Interpretation rules (rules.md: 政策解读; seed 000 §7, seed 001 §2(1), seed 004 (五)1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from posixpath import splitext
+from urllib.parse import urlsplit
+
+from . import Context, documents, rule
+from .common import calendar_missing, is_bold_only, workday_deadline
+from ..findings import ERROR, WARNING
+from ..model import Document, Interpretation
+from ..vocab import EXPIRED, PUBLIC, REPEALED
+
+_IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+_MEDIA_EXT = {".mp4", ".webm", ".mp3", ".m4a", ".ogg", ".ogv", ".mov", ".wav", ".flv", ".m3u8"}
+
+
+def _interpretations(ctx: Context, doc: Document) -> list[Interpretation]:
+    """Interpretations of a document that count: not drafts, actively disclosed."""
+    return [i for i in ctx.site.interpretations_of(doc) if not i.draft and i.disclosure == PUBLIC]
+
+
+def deadline_days(ctx: Context) -> int:
+    """Working days allowed for an interpretation: interpretation-missing's `days` if the site set it, else -late's."""
+    override = ctx.config.rules.get("interpretation-missing")
+    if isinstance(override, dict) and "days" in override:
+        return int(ctx.setting("interpretation-missing", "days"))
+    return int(ctx.setting("interpretation-late", "days"))
+
+
+def _due(ctx: Context, doc: Document):
+    return workday_deadline(ctx.calendar, doc.published, deadline_days(ctx))
+
+
+def needs_interpretation(ctx: Context, doc: Document) -> bool:
+    """Whether a public document must have an interpretation (应解读、尽解读)."""
+    if not ctx.site.is_public(doc) or doc.disclosure != PUBLIC:
+        return False
+    if doc.kind == "normative":
+        # An interpretation of a document no longer in force would explain nothing anyone can apply.
+        return ctx.site.validity(doc).status not in (REPEALED, EXPIRED)
+    if doc.kind == "plan":
+        return doc.plan_status == "已印发"
+    if doc.kind == "policy":
+        return doc.needs_interpretation
+    return False
+
+
+@rule("interpretation-missing", ERROR,
+      "主动公开的规范性文件、已印发的规划、政策文件没有解读（未到期限时为警告并给出期限）", days=3)
+def interpretation_missing(ctx: Context):
+    days = deadline_days(ctx)
+    for doc in documents(ctx, "policy"):
+        if doc.needs_interpretation is False and not doc.no_interpretation_reason and not doc.draft:
+            yield ctx.finding("interpretation-missing", doc, "needs_interpretation",
+                              "写了 needs_interpretation: false（不需要解读），但没有写不解读的理由。"
+                              "请补上 no_interpretation_reason（例如：仅涉及内部工作安排，不直接涉及公众切身利益）；"
+                              "否则删除 needs_interpretation，按“应解读、尽解读”配发解读。")
+    for doc in documents(ctx, "normative", "policy", "plan"):
+        if not needs_interpretation(ctx, doc):
+            continue
+        interps = _interpretations(ctx, doc)
+        if any(i.published and i.published <= ctx.today for i in interps):
+            continue
+        deadline = _due(ctx, doc)
+        how = (f"请按“谁起草、谁解读”由{doc.drafter or '起草科室'}撰写解读，在 interpretation 栏目中新建文档，"
+               f"写 interprets: {getattr(doc, 'doc_no', None) or doc.id}。")
+        if deadline.unknown_year is not None:
+            yield ctx.finding("interpretation-missing", doc, 1,
+                              f"《{doc.title}》尚无解读。" + calendar_missing(deadline.unknown_year, f"发布后 {days} 个工作日的解读期限")
+                              + how, severity=WARNING)
+        elif ctx.today > deadline.due:
+            yield ctx.finding("interpretation-missing", doc, 1,
+                              f"《{doc.title}》于 {doc.published} 发布，至今没有解读。解读应在文件发布后 {days} 个工作日内"
+                              f"（{deadline.due} 前）公开，已逾期。" + how)
+        elif not any(i.published and i.published <= deadline.due for i in interps):
+            yield ctx.finding("interpretation-missing", doc, 1,
+                              f"《{doc.title}》还没有解读，请在 {deadline.due} 前（发布后 {days} 个工作日内）公开解读。" + how,
+                              severity=WARNING)
+
+
+def _targets(ctx: Context):
+    """Every counted interpretation with the document it interprets."""
+    for interp in documents(ctx, "interpretation"):
+        if interp.draft or interp.disclosure != PUBLIC:
+            continue
+        target = ctx.site.resolve(interp.interprets)
+        if target is not None and target is not interp and not target.draft:
+            yield interp, target
+
+
+@rule("interpretation-late", WARNING, "解读晚于文件发布 [3] 个工作日以上", days=3)
+def interpretation_late(ctx: Context):
+    days = deadline_days(ctx)
+    for interp, target in _targets(ctx):
+        if interp.published is None or target.published is None or interp.published <= target.published:
+            continue
+        deadline = _due(ctx, target)
+        if deadline.unknown_year is not None:
+            yield ctx.finding("interpretation-late", interp, "published",
+                              calendar_missing(deadline.unknown_year, f"《{target.title}》发布后 {days} 个工作日的解读期限"))
+        elif interp.published > deadline.due:
+            late = ctx.calendar.workdays_between(deadline.due, interp.published)
+            yield ctx.finding("interpretation-late", interp, "published",
+                              f"解读发布于 {interp.published}，原文《{target.title}》发布于 {target.published}，"
+                              f"应在 {days} 个工作日内（{deadline.due} 前）公开，晚了 {late} 个工作日。"
+                              "解读应与文件同步审签、同步发布；如发布日期填错，请更正 published。")
+
+
+@rule("interpretation-drafter", WARNING, "解读的起草科室与原文不同（谁起草、谁解读）")
+def interpretation_drafter(ctx: Context):
+    for interp, target in _targets(ctx):
+        expected = getattr(target, "drafter", None)
+        if not expected or interp.drafter == expected:
+            continue
+        if interp.drafter is None:
+            yield ctx.finding("interpretation-drafter", interp, 1,
+                              f"解读没有标注起草科室。按“谁起草、谁解读”，请写 drafter: {expected}（原文《{target.title}》的起草科室）。")
+        else:
+            yield ctx.finding("interpretation-drafter", interp, "drafter",
+                              f"解读的起草科室“{interp.drafter}”与原文《{target.title}》的起草科室“{expected}”不同。"
+                              f"按“谁起草、谁解读”，应由{expected}解读；如原文科室填错，请更正原文的 drafter。")
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+SHINGLE = 5
+"""Characters per shingle: long enough that common phrases (根据……规定) rarely match by chance."""
+
+
+def shingles(text: str) -> set[str]:
+    """The set of 5-character shingles of a text, ignoring spaces, punctuation and width."""
+    plain = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+    return {plain[i:i + SHINGLE] for i in range(len(plain) - SHINGLE + 1)}
+
+
+def containment(part: set[str], whole: set[str]) -> float:
+    """Share of `part`'s shingles that also occur in `whole`."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
+@rule("interpretation-copies-source", ERROR, "解读正文大部分照搬原文（字符片段相似度 ≥ [0.6]）：不得与原文雷同",
+      similarity=0.6, min_chars=100)
+def interpretation_copies_source(ctx: Context):
+    limit = float(ctx.setting("interpretation-copies-source", "similarity"))
+    min_chars = int(ctx.setting("interpretation-copies-source", "min_chars"))
+    cache: dict[str, set[str]] = {}
+
+    def of(doc: Document) -> set[str]:
+        # One shingle set per document, however many interpretations compare with it.
+        if doc.id not in cache:
+            cache[doc.id] = shingles(doc.text)
+        return cache[doc.id]
+
+    for interp, target in _targets(ctx):
+        own = of(interp)
+        if len(own) + SHINGLE - 1 < min_chars:
+            continue  # too short to judge (an 图解 caption, a video page)
+        share = containment(own, of(target))
+        if share >= limit:
+            yield ctx.finding("interpretation-copies-source", interp, interp.body_line,
+                              f"解读正文有 {share:.0%} 的内容与原文《{target.title}》相同（上限 {limit:.0%}），属于与原文雷同。"
+                              "解读应讲清政策背景、出台目的、重要举措和关注点，用通俗的话重新写，不要照抄条文。")
+
+
+@rule("interpretation-headings-only", WARNING, "解读主要是罗列小标题，缺少说明文字",
+      min_headings=3, prose_per_heading=30)
+def interpretation_headings_only(ctx: Context):
+    minimum = int(ctx.setting("interpretation-headings-only", "min_headings"))
+    per_heading = int(ctx.setting("interpretation-headings-only", "prose_per_heading"))
+    for interp in documents(ctx, "interpretation"):
+        if interp.body is None or interp.draft:
+            continue
+        sections = _sections(interp)
+        if len(sections) < minimum:
+            continue
+        thin = [s for s in sections if s[1] < per_heading and not s[2]]
+        if len(thin) * 2 > len(sections):
+            yield ctx.finding("interpretation-headings-only", interp, thin[0][0],
+                              f"解读有 {len(sections)} 个小标题，其中 {len(thin)} 个下面的说明不足 {per_heading} 字，"
+                              "像是罗列小标题。请在每个小标题下用几句话讲清政策背景、具体措施和办理方式。")
+
+
+def _sections(doc: Document) -> list[list]:
+    """[line, prose characters, has image] for each heading-like block that is not a parent heading."""
+    tokens = doc.body.tokens
+    blocks: list[tuple[str, int, int, str]] = []  # (type, level, line, text)
+    level = 0
+    for i, token in enumerate(tokens):
+        line = doc.body_line + (token.map[0] if token.map else 0)
+        if token.type == "heading_open":
+            level = int(token.tag[1:]) if token.tag[1:].isdigit() else 6
+        elif token.type == "inline":
+            previous = tokens[i - 1].type if i else ""
+            if previous == "heading_open":
+                blocks.append(("heading", level, line, token.content))
+            elif previous == "paragraph_open" and is_bold_only(token):
+                blocks.append(("heading", 7, line, token.content))
+            else:
+                has_image = any(c.type == "image" for c in token.children or [])
+                blocks.append(("prose", 0, line, "\0" if has_image else token.content))
+    sections: list[list] = []
+    for index, (kind, level, line, text) in enumerate(blocks):
+        if kind == "heading":
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if following and following[0] == "heading" and following[1] > level:
+                continue  # a parent heading: its children carry the text
+            sections.append([line, 0, False])
+        elif sections:
+            if text == "\0":
+                sections[-1][2] = True
+            else:
+                sections[-1][1] += len(_NOT_WORD.sub("", text))
+    return sections
+
+
+@rule("interpretation-forms", WARNING, "按年统计：非文字解读占比低于 [50%]，或多元化解读形式少于 [2] 种",
+      non_text_share=0.5, min_forms=2)
+def interpretation_forms(ctx: Context):
+    share_needed = float(ctx.setting("interpretation-forms", "non_text_share"))
+    forms_needed = int(ctx.setting("interpretation-forms", "min_forms"))
+    by_year: dict[int, list[Interpretation]] = {}
+    for interp in documents(ctx, "interpretation"):
+        if ctx.site.is_public(interp):
+            by_year.setdefault(interp.published.year, []).append(interp)
+    for year, interps in sorted(by_year.items()):
+        interps.sort(key=lambda d: (d.published, d.id))
+        non_text = [i for i in interps if any(f != "文字" for f in i.forms)]
+        kinds = sorted({f for i in interps for f in i.forms if f != "文字"})
+        share = len(non_text) / len(interps)
+        problems = []
+        if share < share_needed:
+            problems.append(f"非文字解读（图解、视频、简明问答等）只有 {len(non_text)}/{len(interps)} 篇（{share:.0%}），"
+                            f"应不低于 {share_needed:.0%}")
+        if len(kinds) < forms_needed:
+            problems.append(f"多元化解读形式只有 {len(kinds)} 种（{'、'.join(kinds) or '无'}），应不少于 {forms_needed} 种")
+        if problems:
+            first = interps[0]
+            so_far = "（截至今天）" if year == ctx.today.year else ""
+            yield ctx.finding("interpretation-forms", first, "forms",
+                              f"{year} 年{so_far}的政策解读：{'；'.join(problems)}。请在文字解读的基础上，选用图解、简明问答、"
+                              "视频、新闻发布会、动漫等形式，并在 forms 中如实标注。")
+
+
+def _link_ext(url: str) -> str:
+    return splitext(urlsplit(url).path.lower())[1]
+
+
+@rule("interpretation-form-unbacked", ERROR, "标注的解读形式不存在：图解没有图片，视频/音频没有媒体文件或链接")
+def interpretation_form_unbacked(ctx: Context):
+    for interp in documents(ctx, "interpretation"):
+        if interp.draft or not interp.forms:
+            continue
+        links = interp.body.links if interp.body else []
+        has_image = any(a.format == "图片" for a in interp.attachments) or \
+            any(link.image or _link_ext(link.url) in _IMAGE_EXT for link in links)
+        has_media = any(a.format in ("视频", "音频") for a in interp.attachments) or \
+            any(not link.image and (_link_ext(link.url) in _MEDIA_EXT or urlsplit(link.url).scheme in ("http", "https"))
+                for link in links)
+        for i, form in enumerate(interp.forms):
+            key = f"forms.{i}" if f"forms.{i}" in interp.lines else "forms"
+            if form == "图解" and not has_image:
+                yield ctx.finding("interpretation-form-unbacked", interp, key,
+                                  "标注了“图解”，但正文和文档目录里都没有图片。请把图解图片放进文档目录，并在正文中用 "
+                                  "![图片说明](图片文件名.png) 插入；没有图解就从 forms 中删去“图解”。")
+            elif form in ("视频", "音频") and not has_media:
+                yield ctx.finding("interpretation-form-unbacked", interp, key,
+                                  f"标注了“{form}”，但文档目录里没有{form}文件，正文也没有{form}链接。请把{form}文件"
+                                  f"（如 .mp4、.mp3）放进文档目录，或在正文中链接到发布{form}的网址；否则从 forms 中删去“{form}”。")
+            elif form == "动漫" and not (has_image or has_media):
+                yield ctx.finding("interpretation-form-unbacked", interp, key,
+                                  "标注了“动漫”，但没有图片或视频。请把动漫图片或视频放进文档目录并在正文中插入或链接；"
+                                  "否则从 forms 中删去“动漫”。")
