@@ -115,7 +115,8 @@ def make(n: int, out: Path, seed: int = 1) -> dict:
     start = dt.date(2016, 1, 4)
     today = dt.date(2026, 11, 23)
     span = (today - dt.timedelta(days=40) - start).days
-    counters: dict[int, int] = {}
+    counters: dict[int, int] = {}  # 索引号 sequence per published year
+    doc_numbers: dict[tuple[str, int], int] = {}  # 文号 sequence per agency code and year
     docs = []  # (kind, id, title, date, body) for the peers
     normatives: list[tuple[str, dt.date]] = []
     needs_interpretation: list[tuple[str, dt.date, str]] = []  # (id, published, drafter)
@@ -144,7 +145,9 @@ def make(n: int, out: Path, seed: int = 1) -> dict:
         drafter = rng.choice(["办公室", "就业促进股", "社会保险股", "劳动关系股"])
         if kind in ("normative", "policy"):
             written = published - dt.timedelta(days=rng.randint(0, 3))
-            fields += [f"doc_no: 基人社{'规' if kind == 'normative' else '发'}〔{written.year}〕{counters[year]}号", f"written: {written}",
+            agency = "基人社规" if kind == "normative" else "基人社发"
+            doc_numbers[(agency, written.year)] = doc_numbers.get((agency, written.year), 0) + 1
+            fields += [f"doc_no: {agency}〔{written.year}〕{doc_numbers[(agency, written.year)]}号", f"written: {written}",
                        f"drafter: {drafter}", "contact: 0564-1234567"]
             if kind == "normative":
                 fields += [f"valid_from: {published}", f"valid_until: {published.replace(year=published.year + 5) - dt.timedelta(days=1)}"]

@@ -203,7 +203,7 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
     assets = []
     for file in tree.files:
         owner = _owning_bundle(file.rel, bundles)
-        if owner is not None and owner in kept:
+        if owner is not None and seen.get(owner.id) is owner:
             owner.attachments.append(make_attachment(file, owner.source.rel[: -len("/index.md")]))
         elif owner is None:
             assets.append(file)

@@ -110,3 +110,17 @@ def test_screenshots_of_each_page_type(browser, server, width):
         assert scroll_width <= width + 1, f"{name} scrolls horizontally at {width}px ({scroll_width})"
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
     page.close()
+
+
+def test_document_prints_without_navigation(browser, server):
+    page = browser.new_page()
+    page.goto(server + "normative/index.html")
+    page.locator(".item-list a").first.click()
+    page.emulate_media(media="print")
+    for selector in ("nav.site-nav", "nav.breadcrumbs", "footer", "form.search-box", ".downloads"):
+        if page.locator(selector).count():
+            assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator("table.meta").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF-")
+    page.close()

@@ -263,3 +263,27 @@ def test_installed_command_and_module_entry_points(tmp_path):
         import json
         report = json.loads(done.stdout)
         assert report["summary"]["errors"] == 0 and report["summary"]["documents"] == 2
+
+
+def test_columns_paginate_pinned_first_then_newest(tmp_path):
+    files = dict(SMALL)
+    for i in range(45):
+        files[f"news/n{i:02d}.md"] = doc(f"""
+            title: 工作动态第{i}号
+            index_no: "11341524MB1234567X/2026-{100 + i:05d}"
+            published: 2026-{1 + i // 28:02d}-{1 + i % 28:02d}
+            pinned: {'true' if i == 3 else 'false'}
+            """)
+    content = write_site(tmp_path, files)
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    first = (out / "news/index.html").read_text(encoding="utf-8")
+    titles = re.findall(r"工作动态第(\d+)号", first)
+    assert titles[:3] == ["3", "44", "43"]
+    assert len(titles) == 20
+    assert (out / "news/page/2/index.html").is_file() and (out / "news/page/3/index.html").is_file()
+    assert not (out / "news/page/4").exists()
+    third = (out / "news/page/3/index.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"工作动态第(\d+)号", third)) == 5
+    assert 'rel="prev"' in third and 'rel="next"' not in third
+    assert broken_links(out) == []
