@@ -56,6 +56,13 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--base-url", default=None)
     serve.add_argument("--no-search", action="store_true")
+
+    archive = commands.add_parser("archive", help="生成移交档案馆、公共图书馆的离线归档包（BagIt 格式 zip）")
+    common(archive)
+    archive.add_argument("--since", type=_date, default=None,
+                         help="增量移交：只含该日期（含）以后发布或有效性变更的文件 YYYY-MM-DD；目录仍为全量")
+    archive.add_argument("--out", type=Path, default=None, help="归档包文件（默认 <机构代码>-<日期>.zip）")
+    archive.add_argument("--warc", action="store_true", help="同时生成网页归档 WARC 文件（DA/T 80-2019）")
     return parser
 
 
@@ -106,6 +113,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"gongkai: 生成失败，原有网站未改动：{exc}", file=sys.stderr)
                 return EXIT_FINDINGS
             raise
+    elif args.command == "archive":
+        from .archive import ArchiveError, ArchiveOptions, archive
+        if args.since and args.since > today:
+            print(f"gongkai: --since {args.since} 晚于 --today {today}，没有可移交的文件。", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            result = archive(ArchiveOptions(content=args.content, out=args.out, today=today, since=args.since,
+                                            warc=args.warc))
+        except ArchiveError as exc:
+            print(f"gongkai: 归档包生成失败，未写入任何文件：{exc}", file=sys.stderr)
+            return EXIT_FINDINGS
     else:  # pragma: no cover - argparse enforces the choices
         return EXIT_USAGE
     documents = len(result.site.documents) if result.site else 0
@@ -121,6 +139,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"已生成 {result.pages} 个页面到 {args.out}/（{timing}）。")
             else:
                 print("存在错误，未生成网站；原有网站保持不变。请按上面的提示修改后重试。")
+        if args.command == "archive":
+            if result.written:
+                timing = "，".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+                print(f"已生成归档包 {result.path}：移交文件 {result.documents} 件、原件 {result.originals} 个，"
+                      f"目录 {result.catalogue} 条；包内 {result.payload_files} 个文件，{result.size / 1024 / 1024:.1f} MB（{timing}）。")
+            else:
+                print("存在错误，未生成归档包。请按上面的提示修改后重试。")
     if args.command == "serve" and result.written:
         from .serve import serve
         return serve(args.out, args.host, args.port)
