@@ -30,7 +30,7 @@ from urllib.parse import quote
 import bagit
 import jinja2
 
-from . import __version__, pipeline, render
+from . import __version__, render
 from .model import Attachment, Document, Normative
 from .site import CATALOGUE, FULL, Site
 from .vocab import KINDS, VALIDITIES
@@ -120,10 +120,11 @@ class ArchiveOptions:
 
 
 @dataclass
-class ArchiveResult(pipeline.Result):
-    """What an archive run produced."""
+class Package:
+    """What was written: the zip and its counts."""
 
-    path: Path | None = None
+    path: Path
+    pages: int = 0
     documents: int = 0
     """Documents handed over in this package."""
     catalogue: int = 0
@@ -148,17 +149,10 @@ class Original:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def archive(options: ArchiveOptions) -> ArchiveResult:
-    """Check the content and, when there is no error, write the package atomically."""
-    checked = pipeline.check(options.content, options.today)
-    result = ArchiveResult(findings=checked.findings, site=checked.site, timings=checked.timings)
-    if checked.site is None or checked.errors:
-        return result
-    site = checked.site
-    layouts = options.layouts or pipeline._default_layouts(options.content)
+def write_package(site: Site, layouts: Path, options: ArchiveOptions, stage) -> Package:
+    """Write the package of a checked site atomically: a temp bag folder, a temp zip, one rename."""
     name = package_name(site, options.today, options.since)
     out = (options.out or Path(name + ".zip")).resolve()
-    stage = pipeline._Timer(result.timings)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-", dir=out.parent))
     partial = out.parent / f".{out.name}.tmp-{os.getpid()}"
@@ -168,7 +162,6 @@ def archive(options: ArchiveOptions) -> ArchiveResult:
         docs = handover_documents(site, options.since)
         with stage("render"):
             site_outputs = site_copy(site, layouts)
-        result.pages = sum(1 for o in site_outputs if o.path.endswith(".html"))
         with stage("originals"):
             originals = collect_originals(docs)
         with stage("metadata"):
@@ -185,7 +178,7 @@ def archive(options: ArchiveOptions) -> ArchiveResult:
                     warc_capture(site_outputs, site.config.base_url, options.today, name, stream)
         with stage("bag"):
             info = bag_info(site, docs, originals, options.today, options.since, name)
-            made = make_bag(bag, info)
+            payload_bytes, payload_files = make_bag(bag, info)
         with stage("zip"):
             zip_folder(bag, partial, options.today)
             os.replace(partial, out)
@@ -196,14 +189,9 @@ def archive(options: ArchiveOptions) -> ArchiveResult:
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    result.written = True
-    result.path = out
-    result.documents = len(docs)
-    result.catalogue = len(site.public_documents)
-    result.originals = len(originals)
-    result.payload_bytes, result.payload_files = made
-    result.size = out.stat().st_size
-    return result
+    return Package(path=out, pages=sum(1 for o in site_outputs if o.path.endswith(".html")), documents=len(docs),
+                   catalogue=len(site.public_documents), originals=len(originals), payload_files=payload_files,
+                   payload_bytes=payload_bytes, size=out.stat().st_size)
 
 
 def package_name(site: Site, today: dt.date, since: dt.date | None) -> str:

@@ -114,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_FINDINGS
             raise
     elif args.command == "archive":
-        from .archive import ArchiveError, ArchiveOptions, archive
+        from .archive import ArchiveError, ArchiveOptions
         if args.since and args.since > today:
             print(f"gongkai: --since {args.since} 晚于 --today {today}，没有可移交的文件。", file=sys.stderr)
             return EXIT_USAGE
         try:
-            result = archive(ArchiveOptions(content=args.content, out=args.out, today=today, since=args.since,
+            result = pipeline.archive(ArchiveOptions(content=args.content, out=args.out, today=today, since=args.since,
                                             warc=args.warc))
         except ArchiveError as exc:
             print(f"gongkai: 归档包生成失败，未写入任何文件：{exc}", file=sys.stderr)

@@ -47,7 +47,9 @@ class Result:
         return count(self.findings)[1]
 
 
-class _Timer:
+class Timer:
+    """Adds the seconds spent in each named stage to a timings dict."""
+
     def __init__(self, timings: dict[str, float]):
         self.timings = timings
 
@@ -65,7 +67,7 @@ class _Timer:
 
 def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None) -> tuple[Site | None, list[Finding]]:
     """Load, parse and model the content; the Site is None only when site.yml is unusable."""
-    stage = _Timer(timings if timings is not None else {})
+    stage = Timer(timings if timings is not None else {})
     with stage("load"):
         tree = sources.load(content)
     findings = list(tree.findings)
@@ -99,11 +101,11 @@ def build(options: Options) -> Result:
     result = check(options.content, options.today)
     if result.site is None or result.errors:
         return result
-    stage = _Timer(result.timings)
+    stage = Timer(result.timings)
     site = result.site
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-    layouts = options.layouts or _default_layouts(options.content)
+    layouts = options.layouts or default_layouts(options.content)
     with stage("render"):
         outputs = render.render_site(site, layouts, options.search)
     result.pages = sum(1 for o in outputs if o.path.endswith(".html"))
@@ -122,7 +124,7 @@ def build(options: Options) -> Result:
     return result
 
 
-def _default_layouts(content: Path) -> Path:
+def default_layouts(content: Path) -> Path:
     beside = content.resolve().parent / "layouts"
     if (beside / "base.html").is_file():
         return beside
@@ -225,3 +227,34 @@ def _owning_bundle(rel: str, bundles: dict[str, Document], exclude: Document | N
         if owner is not None and owner is not exclude:
             return owner
     return None
+
+
+@dataclass
+class ArchiveResult(Result):
+    """What `gongkai archive` produced."""
+
+    path: Path | None = None
+    documents: int = 0
+    """Documents handed over in this package."""
+    catalogue: int = 0
+    """Rows of the full catalogue (every public document)."""
+    originals: int = 0
+    payload_files: int = 0
+    payload_bytes: int = 0
+    size: int = 0
+    """Bytes of the zip."""
+
+
+def archive(options) -> ArchiveResult:
+    """Check the content and, when there is no error, write the archive package (gongkai archive)."""
+    from . import archive as packaging
+    checked = check(options.content, options.today)
+    result = ArchiveResult(findings=checked.findings, site=checked.site, timings=checked.timings)
+    if checked.site is None or checked.errors:
+        return result
+    layouts = options.layouts or default_layouts(options.content)
+    package = packaging.write_package(checked.site, layouts, options, Timer(result.timings))
+    result.written = True
+    for name in ("path", "pages", "documents", "catalogue", "originals", "payload_files", "payload_bytes", "size"):
+        setattr(result, name, getattr(package, name))
+    return result

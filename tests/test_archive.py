@@ -22,10 +22,10 @@ from gen.archive import CATALOGUE_FIELDS, ON_REQUEST_FIELDS, ArchiveOptions
 from outputs import broken_links
 
 
-def make_archive(content: Path, out: Path, **options) -> gk_archive.ArchiveResult:
+def make_archive(content: Path, out: Path, **options) -> pipeline.ArchiveResult:
     """Archive a content folder with the project's layouts."""
     options.setdefault("today", TODAY)
-    return gk_archive.archive(ArchiveOptions(content=content, out=out, layouts=ROOT / "layouts", **options))
+    return pipeline.archive(ArchiveOptions(content=content, out=out, layouts=ROOT / "layouts", **options))
 
 
 def lenient_site_yml() -> str:

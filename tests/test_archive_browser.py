@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from conftest import ROOT, TODAY
-from gen import archive as gk_archive
+from gen import pipeline, archive as gk_archive
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,7 +34,7 @@ def browser():
 def site_copy(tmp_path_factory) -> Path:
     """The example column's package, unzipped as an archivist would: its data/site/ folder."""
     folder = tmp_path_factory.mktemp("archive-browser")
-    result = gk_archive.archive(gk_archive.ArchiveOptions(content=ROOT / "content", out=folder / "package.zip",
+    result = pipeline.archive(gk_archive.ArchiveOptions(content=ROOT / "content", out=folder / "package.zip",
                                                           today=TODAY, layouts=ROOT / "layouts"))
     assert result.written
     with zipfile.ZipFile(result.path) as archive:

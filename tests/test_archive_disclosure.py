@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from conftest import PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
-from gen import archive as gk_archive
+from gen import pipeline, archive as gk_archive
 from test_archive import lenient_site_yml
 
 CANARIES = {
@@ -112,7 +112,7 @@ def _entries(data: bytes, prefix: str = "") -> dict[str, bytes]:
 @pytest.mark.parametrize("since", [None, dt.date(2026, 1, 1)])
 def test_nothing_non_public_reaches_any_byte_of_the_package(tmp_path, since):
     content = write_site(tmp_path, _files(), site_yml=lenient_site_yml())
-    result = gk_archive.archive(gk_archive.ArchiveOptions(content=content, out=tmp_path / "package.zip", today=TODAY,
+    result = pipeline.archive(gk_archive.ArchiveOptions(content=content, out=tmp_path / "package.zip", today=TODAY,
                                                           since=since, warc=True, layouts=ROOT / "layouts"))
     assert result.written, [f"{f.file}:{f.line} [{f.rule}]" for f in result.findings if f.severity == "error"]
     entries = _entries(result.path.read_bytes())
