@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,28 @@ INVALID_LIST = "catalogue/repealed"
 ON_REQUEST_LIST = "catalogue/on-request"
 SITEMAP_PAGE = "sitemap"
 SEARCH_PAGE = "search"
+
+
+@lru_cache(maxsize=None)
+def _parts(folder: str) -> tuple[str, ...]:
+    return tuple(folder.split("/")) if folder else ()
+
+
+@lru_cache(maxsize=65536)
+def _quoted(path: str) -> str:
+    return quote(path, safe="/#%")
+
+
+def relative(here: str, target: str) -> str:
+    """The relative URL from a page in folder `here` to the output path `target` (both site-relative)."""
+    base = _parts(here)
+    parts = target.split("/")
+    common = 0
+    for a, b in zip(base, parts[:-1]):
+        if a != b:
+            break
+        common += 1
+    return _quoted("../" * (len(base) - common) + "/".join(parts[common:]))
 
 
 def page_path(folder: str) -> str:
@@ -134,7 +157,7 @@ class Renderer:
 
         def url(target: str) -> str:
             """Relative link from this page to an output path (works on a server, a sub-path and file://)."""
-            return quote(posixpath.relpath(target, here or "."), safe="/#%")
+            return relative(here, target)
 
         html = self.env.get_template(template).render(
             site=self.config, tree=self.tree, stats=self.stats, title=title, crumbs=crumbs, url=url, search=self.search,
@@ -279,8 +302,8 @@ class Renderer:
         here = posixpath.dirname(page)
 
         def rel(target: str, fragment: str = "") -> str:
-            link = quote(posixpath.relpath(target, here or "."), safe="/%")
-            return f"{link}#{fragment}" if fragment else link
+            link = relative(here, target)
+            return f"{link}#{quote(fragment, safe='')}" if fragment else link
 
         def rewrite(url: str, image: bool) -> str:
             target = site.resolve_link(source, url)
