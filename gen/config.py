@@ -181,7 +181,11 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
         problem("calendar", "calendar 应为映射，含 holidays 和 workdays 两个日期列表。")
         calendar = {}
     for key, target in (("holidays", holidays), ("workdays", workdays)):
-        for i, value in enumerate(calendar.get(key) or []):
+        days = calendar.get(key) or []
+        if not isinstance(days, list):
+            problem(f"calendar.{key}", f"calendar.{key} 应为日期列表，例如 [2027-01-01, 2027-01-02]。")
+            days = []
+        for i, value in enumerate(days):
             try:
                 target.add(dt.date.fromisoformat(str(value)))
             except ValueError:
@@ -205,12 +209,12 @@ def _columns(raw: list, key: str, parent: Column | None, lines: dict[str, int], 
             findings.append(Finding(display, line, "field-missing", ERROR, "每个栏目至少要有 id 和 title，例如 {id: normative, title: 行政规范性文件, folder: normative}。"))
             continue
         kind = item.get("kind")
-        if kind is not None and kind not in KINDS:
+        if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
             findings.append(Finding(display, lines.get(f"{here}.kind", line), "front-matter-invalid", ERROR,
                                     f"栏目类别“{kind}”无效。可用的类别：{'、'.join(KINDS)}。"))
             kind = None
         update_every = item.get("update_every")
-        if update_every is not None and update_every not in UPDATE_EVERY:
+        if update_every is not None and (not isinstance(update_every, str) or update_every not in UPDATE_EVERY):
             findings.append(Finding(display, lines.get(f"{here}.update_every", line), "front-matter-invalid", ERROR,
                                     f"update_every“{update_every}”无效。可用的值：{'、'.join(UPDATE_EVERY)}。"))
             update_every = None
@@ -220,7 +224,10 @@ def _columns(raw: list, key: str, parent: Column | None, lines: dict[str, int], 
                         update_every=update_every, parent=parent, line=line)
         flat.append(column)
         children = item.get("children")
-        if children:
+        if children and not isinstance(children, list):
+            findings.append(Finding(display, lines.get(f"{here}.children", line), "front-matter-invalid", ERROR,
+                                    "children 应为子栏目的列表。"))
+        elif children:
             column.children = _columns(children, f"{here}.children", column, lines, display, findings, flat)
         result.append(column)
     return result

@@ -291,7 +291,7 @@ def build_document(source: SourceFile, parsed: Parsed, body: Body | None, config
         return None, findings
 
     kind = data.get("kind") or column.kind
-    if kind not in KIND_CLASSES:
+    if not isinstance(kind, str) or kind not in KIND_CLASSES:  # a list or mapping typed as kind is no kind
         if data.get("kind") is not None:
             problem("kind", "front-matter-invalid", f"类别（kind）“{kind}”无效。可用的类别：{_choices(KINDS)}。")
         else:

@@ -70,11 +70,11 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     stage = Timer(timings if timings is not None else {})
     with stage("load"):
         tree = sources.load(content)
-    findings = list(tree.findings)
     config, config_findings = load_config(tree.site_config)
-    findings += config_findings
     if config is None:
-        return None, findings
+        return None, tree.findings + config_findings
+    sources.enforce_limit(tree, rules.max_text_bytes(config.rules))
+    findings = tree.findings + config_findings
     with stage("parse"):
         documents, catalogues, intros, doc_findings = _parse(tree, config)
     findings += doc_findings
@@ -114,7 +114,7 @@ def build(options: Options) -> Result:
     try:
         if options.search:
             with stage("index"):
-                search.index(staging)
+                search.index(staging, site)
         with stage("write"):
             write.swap(staging, options.out)
     except BaseException:

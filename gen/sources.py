@@ -8,9 +8,10 @@ from pathlib import Path
 
 from .findings import ERROR, Finding
 
-# Markdown and YAML files larger than this are refused before parsing (overridable in
-# site.yml: rules: file-too-large: {max_bytes: N}); attachments have no limit.
-MAX_TEXT_BYTES = 5 * 1024 * 1024
+# Markdown and YAML files larger than this are never read into memory, whatever site.yml says;
+# the editors' limit (rules: file-too-large: {max_bytes: N}, default 5 MB) is applied below it by
+# enforce_limit(). Attachments have no limit.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 TEXT_SUFFIXES = {".md", ".yml", ".yaml"}
 
@@ -150,3 +151,17 @@ def _classify(tree: ContentTree, source: SourceFile, suffix: str) -> None:
         tree.catalogues.append(source)
     else:
         tree.files.append(source)
+
+
+def enforce_limit(tree: ContentTree, limit: int) -> None:
+    """Refuse text files larger than the site's limit, as `file-too-large` findings."""
+    for group in (tree.documents, tree.column_intros, tree.catalogues):
+        kept = []
+        for source in group:
+            if source.size > limit:
+                tree.findings.append(Finding(source.display, 1, "file-too-large", ERROR,
+                                             f"文件有 {source.size // 1024} KB，超过上限 {limit // 1024} KB。"
+                                             "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
+            else:
+                kept.append(source)
+        group[:] = kept

@@ -14,9 +14,19 @@ class Calendar:
         self.extra_holidays = set(holidays)
         self.extra_workdays = set(workdays)
         self._site_years = {d.year for d in self.extra_holidays | self.extra_workdays}
+        # chinese-calendar validates every date against its whole table (~25 µs a call); deadlines of
+        # thousands of documents ask about the same few hundred days, so answers are kept.
+        self._workday: dict[dt.date, bool] = {}
+        self._year_known: dict[int, bool] = {}
 
     def has_data(self, day: dt.date) -> bool:
         """Whether the holiday arrangement of that year is known (library or site.yml)."""
+        known = self._year_known.get(day.year)
+        if known is None:
+            known = self._year_known[day.year] = self._has_data(day)
+        return known
+
+    def _has_data(self, day: dt.date) -> bool:
         if day.year in self._site_years:
             return True
         try:
@@ -26,6 +36,12 @@ class Calendar:
             return False
 
     def is_workday(self, day: dt.date) -> bool:
+        known = self._workday.get(day)
+        if known is None:
+            known = self._workday[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: dt.date) -> bool:
         if day in self.extra_workdays:
             return True
         if day in self.extra_holidays:

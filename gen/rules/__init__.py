@@ -183,3 +183,11 @@ def documents(ctx: Context, *kinds: str) -> Iterator:
     for doc in ctx.site.documents:
         if not kinds or doc.kind in kinds:
             yield doc
+
+
+def max_text_bytes(config_rules: dict[str, Any]) -> int:
+    """The `file-too-large` limit in bytes (site.yml may raise or lower it)."""
+    override = config_rules.get("file-too-large")
+    if isinstance(override, dict) and isinstance(override.get("max_bytes"), int) and override["max_bytes"] > 0:
+        return override["max_bytes"]
+    return 5 * 1024 * 1024

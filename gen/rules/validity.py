@@ -68,7 +68,8 @@ def cites_invalid(ctx: Context):
             if cited is None:
                 continue
             status = site.validity(cited, _as_of(ctx, doc))
-            if status and status.status in (REPEALED, EXPIRED):
+            # The repealing document itself names what it repeals: that is no stale citation.
+            if status and status.status in (REPEALED, EXPIRED) and status.by is not doc:
                 replacement = f"，请改为引用“{status.by.title}”" if status.by is not None else ""
                 yield ctx.finding("cites-invalid", doc, link.line,
                                   f"引用的“{cited.title}”已{status.status.lstrip('已')}（{status.since}）{replacement}。")

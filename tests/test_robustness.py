@@ -1,0 +1,138 @@
+"""Whatever editors commit, `check` returns findings and never raises (property tests with hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
+
+from conftest import SITE_YML, TODAY, write_site
+from gen import pipeline
+from gen.findings import Finding
+from gen.model import FIELDS
+from gen.rules import RULES, load_all
+
+load_all()
+# GONGKAI_FUZZ_EXAMPLES=5000 for a long local run; the default keeps the suite fast.
+SETTINGS = settings(max_examples=int(os.environ.get("GONGKAI_FUZZ_EXAMPLES", "120")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+# Characters that matter to YAML, Markdown and the rules: structure, brackets of 文号, CJK, dates.
+YAMLISH = st.text(alphabet=list(":-[]{}#&*!|>'\"%@`,? \n\t") + list("titlepublshdocnkv_0123456789") +
+                  list("〔〕【】（）第号年测人社发解读图视频"), max_size=200)
+MARKDOWN = st.text(alphabet=list("#*_[]()!<>`-|:/.\n ") + list("abc.mdpngpdf") + list("一二三做为截止目前〔〕号"),
+                   max_size=300)
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+                   st.text(max_size=30), st.sampled_from(["2026-02-30", "2026-03-04", "测人社发〔2026〕1号", "文字",
+                                                          "主动公开", "依申请公开", "内部文件", "normative/a", "已印发"]))
+VALUE = st.recursive(SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                     max_leaves=8)
+KEYS = st.one_of(st.sampled_from(sorted(FIELDS)), st.text(max_size=10))
+FRONT = st.dictionaries(KEYS, VALUE, max_size=10)
+FOLDERS = ["normative", "policy", "interpretation", "plan", "consultation", "news", "annual-report", "guide", "org", "misc"]
+
+
+def run(files: dict, site_yml: str | None = SITE_YML) -> list[Finding]:
+    with tempfile.TemporaryDirectory(prefix="gongkai-fuzz-") as root:
+        content = write_site(Path(root), files, site_yml)
+        result = pipeline.check(content, TODAY)
+    for finding in result.findings:
+        assert isinstance(finding, Finding) and finding.severity in ("error", "warning")
+        assert finding.rule in RULES, finding.rule
+        assert isinstance(finding.line, int) and finding.line >= 0
+    return result.findings
+
+
+def dump(data) -> str:
+    try:
+        return yaml.safe_dump(data, allow_unicode=True)
+    except yaml.YAMLError:
+        return "title: x\n"
+
+
+@SETTINGS
+@given(front=YAMLISH, body=MARKDOWN)
+def test_random_yamlish_front_matter_and_markdown(front, body):
+    run({"normative/a.md": f"---\n{front}\n---\n{body}", "interpretation/b.md": f"---\ninterprets: normative/a\n{front}\n---\n{body}"})
+
+
+@SETTINGS
+@given(front=FRONT, body=MARKDOWN, folder=st.sampled_from(FOLDERS))
+def test_random_front_matter_values(front, body, folder):
+    run({f"{folder}/a.md": "---\n" + dump(front) + "---\n" + body,
+         f"{folder}/b/index.md": "---\n" + dump({**front, "interprets": "a"}) + "---\n" + body})
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400), name=st.sampled_from(["a.md", "b/index.md", "b/a.pdf", "b/a.docx", "c.yml",
+                                                           "wordlist.yml", "_index.md", "b/a.doc"]),
+       folder=st.sampled_from(FOLDERS))
+def test_random_bytes(data, name, folder):
+    rel = name if name == "wordlist.yml" else f"{folder}/{name}"
+    files = {rel: data}
+    if name.startswith("b/") and not name.endswith(".md"):
+        files[f"{folder}/b/index.md"] = "---\ntitle: 办法\npublished: 2026-03-04\n---\n[下载](a.pdf)\n"
+    run(files)
+
+
+COLUMN = st.dictionaries(st.sampled_from(["id", "title", "folder", "kind", "update_every", "children"]),
+                         st.one_of(VALUE, st.sampled_from(["news", "normative", "article", "quarter", "2w"])), max_size=6)
+COLUMNS = st.lists(st.one_of(COLUMN, st.fixed_dictionaries({"id": st.just("n"), "title": st.just("新闻"),
+                                                            "folder": st.just("news")}, optional={
+    "kind": VALUE, "update_every": VALUE, "children": st.lists(COLUMN, max_size=2)})), max_size=4)
+
+
+@SETTINGS
+@given(columns=COLUMNS, since=VALUE, calendar=VALUE)
+def test_random_column_trees(columns, since, calendar):
+    site = SITE_YML.split("columns:")[0] + dump({"columns": columns, "annual_reports_since": since, "calendar": calendar})
+    run({"news/a.md": "---\ntitle: 动态\npublished: 2026-03-04\n---\n正文\n"}, site_yml=site)
+
+
+@SETTINGS
+@given(site=st.one_of(YAMLISH, FRONT.map(dump), st.dictionaries(
+    st.sampled_from(["name", "org_code", "columns", "rules", "calendar", "annual_reports_since", "topics", "footer"]),
+    VALUE, max_size=8).map(dump)))
+def test_random_site_yml(site):
+    run({"news/a.md": "---\ntitle: 动态\npublished: 2026-03-04\n---\n正文\n"}, site_yml=site)
+
+
+@SETTINGS
+@given(rules=st.dictionaries(st.one_of(st.sampled_from(sorted(RULES)), st.text(max_size=8)),
+                             st.one_of(VALUE, st.dictionaries(st.sampled_from(["severity", "days", "kinds", "error_at",
+                                                                               "similarity", "normative_days", "x"]),
+                                                              VALUE, max_size=3)), max_size=5))
+def test_random_rule_settings(rules):
+    # JSON is YAML: one flow-style line that reaches `rules:` intact, whatever the strings hold.
+    site = SITE_YML.replace("rules: {}", "rules: " + json.dumps(rules, ensure_ascii=False))
+    try:
+        assume(isinstance(yaml.safe_load(site)["rules"], dict))
+    except yaml.YAMLError:
+        assume(False)  # control characters: not a site.yml an editor can save
+    run({"normative/a.md": "---\ntitle: 办法\ndoc_no: 测人社发〔2026〕1号\nwritten: 2026-03-02\npublished: 2026-03-04\n---\n正文\n",
+         "interpretation/b.md": "---\ntitle: 解读\npublished: 2026-03-20\ninterprets: normative/a\nforms: [图解]\n---\n正文\n",
+         "policy/c.md": "---\ntitle: 通知\nwritten: 2026-01-02\npublished: 2026-03-04\n---\n截止目前\n"}, site_yml=site)
+
+
+TREE = st.dictionaries(
+    st.builds(lambda folder, parts, name: "/".join([folder, *parts, name]),
+              st.sampled_from(FOLDERS), st.lists(st.sampled_from(["2026", "b", "index.md", "c"]), max_size=2),
+              st.sampled_from(["index.md", "a.md", "_index.md", "a.yml", "a.pdf", "a.docx", "t.png", "v.mp4", "x"])),
+    st.one_of(st.binary(max_size=60), MARKDOWN, st.builds(lambda f, b: "---\n" + dump(f) + "---\n" + b, FRONT, MARKDOWN)),
+    max_size=8)
+
+
+@SETTINGS
+@given(tree=TREE)
+def test_random_small_file_trees(tree):
+    files = {}
+    for rel, data in tree.items():
+        # A path cannot be both a file and a folder; keep the first one written.
+        if any(other.startswith(rel + "/") or rel.startswith(other + "/") for other in files):
+            continue
+        files[rel] = data
+    run(files)
