@@ -1,28 +1,23 @@
-"""One configured Markdown parser: parse once, collect links with lines, render safely."""
+"""One configured Markdown parser: parse once, collect links and blocks with lines, render safely.
+
+pulldown-cmark (through pyromark) parses CommonMark with GFM tables and strikethrough; its
+events carry byte ranges, which give every link and block its line in the editor's file.
+"""
 
 from __future__ import annotations
 
+import bisect
+import html as html_lib
 import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+import pyromark
 
 from .findings import ERROR, Finding
 
-
-def _make_parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    # Accept every URL at parse time so hostile ones are seen and reported by the checks;
-    # the sanitizer removes them from the HTML regardless.
-    md.validateLink = lambda url: True
-    return md
-
-
-MD = _make_parser()
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 
 # The safe subset of HTML a body may keep: structure and text semantics, no scripts, frames,
 # forms, styles or event handlers (ammonia's defaults drop those); URLs only these schemes.
@@ -41,6 +36,8 @@ _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _UNSAFE_HTML = re.compile(r"<\s*(script|iframe|object|embed|frame|frameset|form|style|link|meta|base)\b"
                           r"|\son[a-z]+\s*=|javascript\s*:|vbscript\s*:|data\s*:\s*text/html", re.I)
 _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
+# Every URL attribute of the sanitized HTML (ammonia always writes double quotes).
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
 @dataclass
@@ -54,77 +51,124 @@ class Link:
 
 
 @dataclass
-class Body:
-    """A parsed Markdown body: tokens to render later, links, plain text and findings."""
+class Block:
+    """A heading, paragraph or table cell of a body, as the rules read it (段落)."""
 
-    tokens: list[Token]
+    kind: str
+    """`heading`, `paragraph` or `cell`."""
+    line: int
+    level: int = 0
+    """Heading level 1–6; 0 for other blocks."""
+    text: str = ""
+    """Plain text of the block."""
+    bold_only: bool = False
+    """A paragraph that is nothing but bold text: a subheading in disguise."""
+    has_image: bool = False
+
+
+@dataclass
+class Body:
+    """A parsed Markdown body: its source to render later, links, blocks, plain text, findings."""
+
+    source: str
     links: list[Link] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     text: str = ""
     """Plain text of the body (for similarity, search and summaries)."""
-    headings: int = 0
-    heading_chars: int = 0
-    images: list[Link] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def images(self) -> list[Link]:
+        return [link for link in self.links if link.image]
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
 
 
 def parse(body: str, display: str, first_line: int) -> Body:
-    """Parse a body once; record links, images, plain text and unsafe content with their lines."""
-    try:
-        tokens = MD.parse(body)
-    except RecursionError:
-        result = Body(tokens=[])
-        result.findings.append(Finding(display, first_line, "unsafe-content", ERROR, "正文嵌套层级过深，无法解析。请简化列表或引用的嵌套。"))
+    """Parse a body once; record links, blocks, plain text and unsafe content with their lines."""
+    result = Body(source=body)
+    if not body.strip():
         return result
-    result = Body(tokens=tokens)
-    text_parts: list[str] = []
-    in_heading = False
-    for token in tokens:
-        line = first_line + (token.map[0] if token.map else 0)
-        if token.type == "heading_open":
-            in_heading = True
-            result.headings += 1
-        elif token.type == "heading_close":
-            in_heading = False
-        elif token.type in ("html_block",):
-            _check_html(token.content, display, line, result)
-        elif token.type in ("code_block", "fence"):
-            text_parts.append(token.content)
-        elif token.type == "inline" and token.children:
-            chunk = _inline(token.children, line, display, result)
-            if in_heading:
-                result.heading_chars += len(chunk)
-            text_parts.append(chunk)
-    result.text = "\n".join(p for p in text_parts if p)
-    return result
+    data = body.encode("utf-8")
+    newlines = [m.start() for m in re.finditer(b"\n", data)]
 
+    def line_of(offset: int) -> int:
+        return first_line + bisect.bisect_left(newlines, offset)
 
-def _inline(children: list[Token], line: int, display: str, result: Body) -> str:
+    try:
+        events = pyromark.events_with_range(body, options=_OPTIONS)
+    except Exception:  # the parser is total for text; guard the boundary all the same
+        result.findings.append(Finding(display, first_line, "unsafe-content", ERROR, "正文无法解析。请检查是否含有异常字符。"))
+        return result
     parts: list[str] = []
-    current: Link | None = None
-    for child in children:
-        if child.type == "text" or child.type == "code_inline":
-            parts.append(child.content)
-            if current is not None:
-                current.text += child.content
-        elif child.type == "softbreak" or child.type == "hardbreak":
-            parts.append("\n")
-            line += 1
-        elif child.type == "html_inline":
-            _check_html(child.content, display, line, result)
-        elif child.type == "link_open":
-            current = Link(url=str(child.attrs.get("href", "")), line=line)
-            result.links.append(current)
-            _check_url(current.url, display, line, result)
-        elif child.type == "link_close":
-            current = None
-        elif child.type == "image":
-            alt = child.content
-            link = Link(url=str(child.attrs.get("src", "")), line=line, image=True, text=alt)
-            result.links.append(link)
-            result.images.append(link)
-            _check_url(link.url, display, line, result)
-            parts.append(alt)
-    return "".join(parts)
+    block: Block | None = None
+    block_parts: list[str] = []
+    strong = 0
+    link: Link | None = None
+    image: Link | None = None
+    for event, span in events:
+        if isinstance(event, str):
+            name, payload = event, None
+        else:
+            name, payload = next(iter(event.items()))
+        if name == "Start":
+            tag, attrs = (payload, None) if isinstance(payload, str) else next(iter(payload.items()))
+            if tag in ("Paragraph", "Heading", "TableCell"):
+                kind = {"Paragraph": "paragraph", "Heading": "heading", "TableCell": "cell"}[tag]
+                level = int(attrs["level"][1:]) if tag == "Heading" else 0
+                block = Block(kind, line_of(span["start"]), level, bold_only=tag == "Paragraph")
+                block_parts = []
+                strong = 0
+            elif tag == "Strong":
+                strong += 1
+            elif tag in ("Link", "Image"):
+                found = Link(url=str(attrs.get("dest_url", "")), line=line_of(span["start"]), image=tag == "Image")
+                result.links.append(found)
+                _check_url(found.url, display, found.line, result)
+                if tag == "Image":
+                    image = found
+                    if block is not None:
+                        block.has_image = True
+                else:
+                    link = found
+        elif name == "End":
+            tag = payload if isinstance(payload, str) else next(iter(payload))
+            if tag in ("Paragraph", "Heading", "TableCell") and block is not None:
+                block.text = "".join(block_parts).strip()
+                if not block.text:
+                    block.bold_only = False
+                result.blocks.append(block)
+                parts.append(block.text)
+                block = None
+            elif tag == "Strong":
+                strong -= 1
+            elif tag == "Link":
+                link = None
+            elif tag == "Image":
+                image = None
+        elif name in ("Text", "Code"):
+            text = str(payload)
+            if image is not None:
+                image.text += text
+            elif link is not None:
+                link.text += text
+            if block is not None:
+                block_parts.append(text)
+                if strong == 0 and text.strip():
+                    block.bold_only = False
+            else:
+                parts.append(text)  # code blocks and other text outside paragraphs
+        elif name in ("SoftBreak", "HardBreak"):
+            if block is not None:
+                block_parts.append("\n")
+        elif name in ("Html", "InlineHtml"):
+            _check_html(str(payload), display, line_of(span["start"]), result)
+            if block is not None and name == "InlineHtml":
+                block.bold_only = False
+    result.text = "\n".join(p for p in parts if p)
+    return result
 
 
 def _check_html(html: str, display: str, line: int, result: Body) -> None:
@@ -141,17 +185,13 @@ def _check_url(url: str, display: str, line: int, result: Body) -> None:
                                        f"链接地址“{url[:40]}”使用了不安全的协议。请改为 https:// 地址或指向站内文件的相对路径。"))
 
 
-def render(tokens: list[Token], rewrite: Callable[[str, bool], str]) -> str:
-    """Render tokens to sanitized HTML, passing every link and image URL through `rewrite`."""
-    for token in tokens:
-        if token.type == "inline" and token.children:
-            for child in token.children:
-                if child.type == "link_open":
-                    child.attrs["href"] = rewrite(str(child.attrs.get("href", "")), False)
-                elif child.type == "image":
-                    child.attrs["src"] = rewrite(str(child.attrs.get("src", "")), True)
-    html = MD.renderer.render(tokens, MD.options, {})
-    return sanitize(html)
+def render(body: Body, rewrite: Callable[[str], str]) -> str:
+    """Render a body to sanitized HTML, passing every link and image URL through `rewrite`."""
+    if not body.source.strip():
+        return ""
+    clean = sanitize(pyromark.html(body.source, options=_OPTIONS))
+    return _URL_ATTRIBUTE.sub(
+        lambda m: m[1] + html_lib.escape(rewrite(html_lib.unescape(m[2])), quote=True) + m[3], clean)
 
 
 def sanitize(html: str) -> str:

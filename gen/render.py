@@ -186,7 +186,7 @@ class Renderer:
     def column_pages(self, column: Column) -> list[Output]:
         site = self.site
         intro = site.intros.get(column.id)
-        intro_html = markdown.render(intro.body.tokens, self._rewriter(intro.source, page_path(column.path))) if intro else ""
+        intro_html = markdown.render(intro.body, self._rewriter(intro.source, page_path(column.path))) if intro else ""
         docs = site.column_documents(column)
         if column.kind == "annual_report":
             docs = sorted(docs, key=lambda d: (not d.pinned, -(getattr(d, "year", None) or 0), d.id))
@@ -229,7 +229,7 @@ class Renderer:
                         acted.append((action, self.item(target)))
         downloads = [Download(a.name, page_path(doc.id)[: -len("index.html")] + a.name, a.format, _size(a.size))
                      for a in doc.downloads]
-        body = markdown.render(doc.body.tokens, self._rewriter(doc.source, path)) if doc.body else ""
+        body = markdown.render(doc.body, self._rewriter(doc.source, path)) if doc.body else ""
         return self.render(
             "document.html", path, doc.title, crumbs, doc=doc, meta=self._meta(doc, validity), body=body,
             downloads=downloads, interprets=interprets, interpretations=interpretations, acted=acted,
@@ -305,7 +305,7 @@ class Renderer:
             link = relative(here, target)
             return f"{link}#{quote(fragment, safe='')}" if fragment else link
 
-        def rewrite(url: str, image: bool) -> str:
+        def rewrite(url: str) -> str:
             target = site.resolve_link(source, url)
             if target.kind in ("external", "anchor"):
                 return url

@@ -50,38 +50,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def heading_texts(body: Body | None) -> list[tuple[int, str]]:
-    """(line offset in the body, text) of every Markdown heading of a body."""
+    """(line, text) of every Markdown heading of a body."""
     if body is None:
         return []
-    result = []
-    tokens = body.tokens
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and i + 1 < len(tokens):
-            inline = tokens[i + 1]
-            result.append((token.map[0] if token.map else 0, inline.content))
-    return result
-
-
-def is_bold_only(inline) -> bool:
-    """Whether an inline token is nothing but bold text (a paragraph used as a subheading)."""
-    children = inline.children or []
-    depth = 0
-    seen_text = False
-    for child in children:
-        if child.type == "strong_open":
-            depth += 1
-        elif child.type == "strong_close":
-            depth -= 1
-        elif child.type == "text":
-            if child.content.strip():
-                if depth == 0:
-                    return False
-                seen_text = True
-        elif child.type in ("softbreak", "hardbreak"):
-            continue
-        elif depth == 0:
-            return False
-    return seen_text
+    return [(b.line, b.text) for b in body.blocks if b.kind == "heading"]
 
 
 _DOC_NO_LIKE = re.compile(r"^[^\s，。,；;：:、]{1,30}?[〔\[［【(（﹝]\s*\d{4}\s*[〕\]］】)）﹞]\s*第?\s*\d+\s*号$")

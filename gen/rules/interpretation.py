@@ -7,7 +7,7 @@ from posixpath import splitext
 from urllib.parse import urlsplit
 
 from . import Context, documents, rule
-from .common import calendar_missing, is_bold_only, workday_deadline
+from .common import calendar_missing, workday_deadline
 from ..findings import ERROR, WARNING
 from ..model import Document, Interpretation
 from ..vocab import EXPIRED, PUBLIC, REPEALED
@@ -200,22 +200,14 @@ def interpretation_headings_only(ctx: Context):
 
 def _sections(doc: Document) -> list[list]:
     """[line, prose characters, has image] for each heading-like block that is not a parent heading."""
-    tokens = doc.body.tokens
     blocks: list[tuple[str, int, int, str]] = []  # (type, level, line, text)
-    level = 0
-    for i, token in enumerate(tokens):
-        line = doc.body_line + (token.map[0] if token.map else 0)
-        if token.type == "heading_open":
-            level = int(token.tag[1:]) if token.tag[1:].isdigit() else 6
-        elif token.type == "inline":
-            previous = tokens[i - 1].type if i else ""
-            if previous == "heading_open":
-                blocks.append(("heading", level, line, token.content))
-            elif previous == "paragraph_open" and is_bold_only(token):
-                blocks.append(("heading", 7, line, token.content))
-            else:
-                has_image = any(c.type == "image" for c in token.children or [])
-                blocks.append(("prose", 0, line, "\0" if has_image else token.content))
+    for block in doc.body.blocks:
+        if block.kind == "heading":
+            blocks.append(("heading", block.level, block.line, block.text))
+        elif block.bold_only:
+            blocks.append(("heading", 7, block.line, block.text))
+        else:
+            blocks.append(("prose", 0, block.line, "\0" if block.has_image else block.text))
     sections: list[list] = []
     for index, (kind, level, line, text) in enumerate(blocks):
         if kind == "heading":

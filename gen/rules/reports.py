@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from . import Context, documents, rule
-from .common import add_months, heading_texts, is_bold_only
+from .common import add_months, heading_texts
 from ..findings import ERROR, WARNING
 from ..model import Document
 from ..reports import ACTIVE_ROWS, APPLICANTS, REVIEW_COLUMNS, REVIEW_ROWS, read_applications
@@ -100,9 +100,7 @@ def _headings(doc: Document) -> list[str]:
     """Texts of Markdown headings and of bold-only paragraphs used as headings."""
     texts = [text for _, text in heading_texts(doc.body)]
     if doc.body is not None:
-        tokens = doc.body.tokens
-        texts += [t.content for i, t in enumerate(tokens)
-                  if t.type == "inline" and i and tokens[i - 1].type == "paragraph_open" and is_bold_only(t)]
+        texts += [b.text for b in doc.body.blocks if b.bold_only]
     return texts
 
 
