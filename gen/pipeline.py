@@ -97,7 +97,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
 
 def build(options: Options) -> Result:
     """Check the content and, when there is no error, write the site atomically."""
-    from . import render, search, write  # output stages, needed only when building
+    from . import search, write  # output stages, needed only when building
     result = check(options.content, options.today)
     if result.site is None or result.errors:
         return result
@@ -107,10 +107,7 @@ def build(options: Options) -> Result:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
     layouts = options.layouts or default_layouts(options.content)
     with stage("render"):
-        outputs = render.render_site(site, layouts, options.search)
-    result.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    with stage("write"):
-        staging = write.stage(outputs, options.out)
+        staging, result.pages = render_and_write(site, layouts, options.search, options.out)
     try:
         if options.search:
             with stage("index"):
@@ -122,6 +119,24 @@ def build(options: Options) -> Result:
         raise
     result.written = True
     return result
+
+
+def render_and_write(site: Site, layouts: Path, search: bool, out: Path) -> tuple[Path, int]:
+    """Render every page into a new staging folder, on every core; return it and the page count."""
+    from . import parallel, render, write
+    renderer = render.Renderer(site, layouts, search)  # templates compiled once, before forking
+    staging = write.begin(out)
+
+    def work(jobs) -> int:
+        outputs = [output for job in jobs for output in render.render_job(renderer, job)]
+        write.write_outputs(outputs, staging)
+        return sum(1 for o in outputs if o.path.endswith(".html"))
+    try:
+        pages = parallel.fork_map(work, render.jobs(site))
+    except BaseException:
+        write.discard(staging)
+        raise
+    return staging, sum(pages)
 
 
 def default_layouts(content: Path) -> Path:

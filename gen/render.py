@@ -437,37 +437,60 @@ def _cell(value) -> str:
     return str(value)
 
 
+Job = tuple[str, object]
+"""One unit of rendering: (what, which), e.g. ("document", doc) — see `Renderer.run`."""
+
+
+def jobs(site: Site) -> list[Job]:
+    """Every unit of rendering, in output order; documents come in id order."""
+    result: list[Job] = [("home", None)]
+    result += [("column", column) for column in site.config.all_columns]
+    result += [("document", doc) for doc in site.public_documents]
+    result += [("catalogue", catalogue) for catalogue in site.catalogues]
+    result += [(name, None) for name in ("lists", "on_request_list", "sitemap_page", "search_page", "not_found", "feed",
+                                         "sitemap_xml", "files")]
+    return result
+
+
+def sitemap_entries(site: Site) -> list[tuple[str, str | None]]:
+    """(folder, last modified) of every public page, for sitemap.xml."""
+    entries: list[tuple[str, str | None]] = [("", None)]
+    entries += [(column.path + "/", None) for column in site.config.all_columns]
+    entries += [(doc.id + "/", _date(doc.published)) for doc in site.public_documents]
+    entries += [(catalogue.id + "/", _date(catalogue.revised)) for catalogue in site.catalogues]
+    entries += [(folder + "/", None) for folder in (CURRENT_LIST, INVALID_LIST, ON_REQUEST_LIST, SITEMAP_PAGE)]
+    return entries
+
+
+def render_job(r: Renderer, job: Job) -> list[Output]:
+    """The outputs of one job: its page(s) and the files it copies."""
+    what, item = job
+    site = r.site
+    if what == "home":
+        return [r.home()]
+    if what == "column":
+        return r.column_pages(item)
+    if what == "document":
+        bundle = item.source.rel[: -len("index.md")] if item.is_bundle else ""
+        return [r.document_page(item)] + [Output(f"{item.id}/{a.source.rel[len(bundle):]}", source=a.source.path)
+                                          for a in item.attachments]
+    if what == "catalogue":
+        return [r.catalogue_page(item)]
+    if what == "lists":
+        return r.validity_lists()
+    if what == "sitemap_xml":
+        return [r.sitemap_xml(sitemap_entries(site))]
+    if what == "files":
+        outputs = [Output(asset.rel, source=asset.path) for asset in site.assets]
+        static = r.layouts / "static"
+        if static.is_dir():
+            outputs += [Output("static/" + path.relative_to(static).as_posix(), source=path)
+                        for path in sorted(p for p in static.rglob("*") if p.is_file())]
+        return outputs
+    return [getattr(r, what)()]
+
+
 def render_site(site: Site, layouts: Path, search: bool = True) -> list[Output]:
     """Render every page, feed and sitemap and list every file to copy, in a stable order."""
     r = Renderer(site, layouts, search)
-    outputs: list[Output] = [r.home()]
-    sitemap: list[tuple[str, str | None]] = [("", None)]
-    for column in site.config.all_columns:
-        pages = r.column_pages(column)
-        outputs += pages
-        sitemap.append((column.path + "/", None))
-    for doc in site.public_documents:
-        outputs.append(r.document_page(doc))
-        sitemap.append((doc.id + "/", _date(doc.published)))
-        bundle = doc.source.rel[: -len("index.md")] if doc.is_bundle else None
-        for attachment in doc.attachments:
-            outputs.append(Output(f"{doc.id}/{attachment.source.rel[len(bundle):]}", source=attachment.source.path))
-    for catalogue in site.catalogues:
-        outputs.append(r.catalogue_page(catalogue))
-        sitemap.append((catalogue.id + "/", _date(catalogue.revised)))
-    outputs += r.validity_lists()
-    outputs.append(r.on_request_list())
-    outputs.append(r.sitemap_page())
-    outputs.append(r.search_page())
-    for folder in (CURRENT_LIST, INVALID_LIST, ON_REQUEST_LIST, SITEMAP_PAGE):
-        sitemap.append((folder + "/", None))
-    outputs.append(r.not_found())
-    outputs.append(r.feed())
-    outputs.append(r.sitemap_xml(sitemap))
-    for asset in site.assets:
-        outputs.append(Output(asset.rel, source=asset.path))
-    static = layouts / "static"
-    if static.is_dir():
-        for path in sorted(p for p in static.rglob("*") if p.is_file()):
-            outputs.append(Output("static/" + path.relative_to(static).as_posix(), source=path))
-    return outputs
+    return [output for job in jobs(site) for output in render_job(r, job)]

@@ -26,26 +26,38 @@ class OutputError(Exception):
     """The output folder cannot be replaced safely."""
 
 
-def stage(outputs: list[Output], out: Path) -> Path:
-    """Write every output into a new staging folder next to `out` and return it."""
+def begin(out: Path) -> Path:
+    """Make a new, empty staging folder next to `out` (refusing to replace a folder not ours)."""
     out = out.resolve()
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError(f"输出目录 {out} 已存在且不是 gongkai 生成的，为避免误删，已停止。请换一个输出目录或先手动清空它。")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    (staging / MARKER).write_bytes(b"gongkai\n")
+    return staging
+
+
+def write_outputs(outputs: list[Output], staging: Path) -> None:
+    """Write outputs into the staging folder (several processes may write disjoint outputs)."""
+    made: set[str] = set()
+    for output in outputs:
+        target = os.path.join(staging, output.path)
+        parent = os.path.dirname(output.path)
+        if parent not in made:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            made.add(parent)
+        if output.source is not None:
+            shutil.copyfile(output.source, target)
+        else:
+            with open(target, "wb") as handle:
+                handle.write(output.data or b"")
+
+
+def stage(outputs: list[Output], out: Path) -> Path:
+    """Write every output into a new staging folder next to `out` and return it."""
+    staging = begin(out)
     try:
-        made: set[str] = set()
-        for output in outputs:
-            target = staging / output.path
-            parent = os.path.dirname(output.path)
-            if parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(parent)
-            if output.source is not None:
-                shutil.copyfile(output.source, target)
-            else:
-                target.write_bytes(output.data or b"")
-        (staging / MARKER).write_bytes(b"gongkai\n")
+        write_outputs(outputs, staging)
     except BaseException:
         discard(staging)
         raise
