@@ -151,6 +151,23 @@ def _shingles(letters: str) -> set[str]:
     return {letters[i:i + SHINGLE] for i in range(len(letters) - SHINGLE + 1)}
 
 
+SCREEN_SAMPLES = 64
+
+
+def _may_copy(part: str, whole: str, limit: float) -> bool:
+    """Cheap screen before the exact measure: look up evenly spaced shingles of `part` in `whole`.
+
+    A text whose containment reaches `limit` has about that share of any evenly spaced sample
+    in the source; below half of it, the exact measure cannot reach the limit in practice.
+    """
+    positions = len(part) - SHINGLE + 1
+    if positions <= SCREEN_SAMPLES:
+        return True
+    step = positions / SCREEN_SAMPLES
+    hits = sum(1 for k in range(SCREEN_SAMPLES) if part[int(k * step): int(k * step) + SHINGLE] in whole)
+    return hits >= SCREEN_SAMPLES * limit / 2
+
+
 def containment(part: set[str], whole: set[str]) -> float:
     """Share of `part`'s shingles that also occur in `whole`."""
     return len(part & whole) / len(part) if part else 0.0
@@ -161,19 +178,19 @@ def containment(part: set[str], whole: set[str]) -> float:
 def interpretation_copies_source(ctx: Context):
     limit = float(ctx.setting("interpretation-copies-source", "similarity"))
     min_chars = int(ctx.setting("interpretation-copies-source", "min_chars"))
-    cache: dict[str, set[str]] = {}
+    letters_of: dict[str, str] = {}
 
-    def of(doc: Document, letters: str | None = None) -> set[str]:
-        # One shingle set per document, however many interpretations compare with it.
-        if doc.id not in cache:
-            cache[doc.id] = _shingles(plain(doc.text) if letters is None else letters)
-        return cache[doc.id]
+    def letters(doc: Document) -> str:
+        # One plain text per document, however many interpretations compare with it.
+        if doc.id not in letters_of:
+            letters_of[doc.id] = plain(doc.text)
+        return letters_of[doc.id]
 
     for interp, target in _targets(ctx):
-        letters = plain(interp.text)
-        if len(letters) < min_chars:
-            continue  # too short to judge (an 图解 caption, a video page)
-        share = containment(of(interp, letters), of(target))
+        mine = letters(interp)
+        if len(mine) < min_chars or not _may_copy(mine, letters(target), limit):
+            continue  # too short to judge (an 图解 caption, a video page), or clearly its own text
+        share = containment(_shingles(mine), _shingles(letters(target)))
         if share >= limit:
             yield ctx.finding("interpretation-copies-source", interp, interp.body_line,
                               f"解读正文有 {share:.0%} 的内容与原文《{target.title}》相同（上限 {limit:.0%}），属于与原文雷同。"
