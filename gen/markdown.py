@@ -73,9 +73,14 @@ class Body:
     source: str
     links: list[Link] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    text: str = ""
-    """Plain text of the body (for similarity, search and summaries)."""
+    code: list[str] = field(default_factory=list)
+    """Text outside headings, paragraphs and cells (code blocks)."""
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """Plain text of the body (for similarity, search and summaries), derived, not stored twice."""
+        return "\n".join([b.text for b in self.blocks if b.text] + self.code)
 
     @property
     def images(self) -> list[Link]:
@@ -102,7 +107,6 @@ def parse(body: str, display: str, first_line: int) -> Body:
     except Exception:  # the parser is total for text; guard the boundary all the same
         result.findings.append(Finding(display, first_line, "unsafe-content", ERROR, "正文无法解析。请检查是否含有异常字符。"))
         return result
-    parts: list[str] = []
     block: Block | None = None
     block_parts: list[str] = []
     strong = 0
@@ -140,7 +144,6 @@ def parse(body: str, display: str, first_line: int) -> Body:
                 if not block.text:
                     block.bold_only = False
                 result.blocks.append(block)
-                parts.append(block.text)
                 block = None
             elif tag == "Strong":
                 strong -= 1
@@ -159,7 +162,7 @@ def parse(body: str, display: str, first_line: int) -> Body:
                 if strong == 0 and text.strip():
                     block.bold_only = False
             else:
-                parts.append(text)  # code blocks and other text outside paragraphs
+                result.code.append(text)  # code blocks and other text outside paragraphs
         elif name in ("SoftBreak", "HardBreak"):
             if block is not None:
                 block_parts.append("\n")
@@ -167,7 +170,6 @@ def parse(body: str, display: str, first_line: int) -> Body:
             _check_html(str(payload), display, line_of(span["start"]), result)
             if block is not None and name == "InlineHtml":
                 block.bold_only = False
-    result.text = "\n".join(p for p in parts if p)
     return result
 
 

@@ -159,6 +159,7 @@ def _parse(tree: sources.ContentTree, config) -> tuple[list[Document], list[Cata
         if parsed.data is None:
             continue
         doc, doc_findings = build_document(source, parsed, body, config, source.rel.endswith("/index.md"))
+        source.text = None  # the body keeps what later stages read; one copy of a large column is enough
         findings += doc_findings
         if doc is not None:
             documents.append(doc)

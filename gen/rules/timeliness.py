@@ -183,7 +183,9 @@ def wording(ctx: Context):
             if value and key in doc.lines:
                 for _, word in scan(value, pattern):
                     yield _hit(doc.source.display, doc.lines[key], word, words)
-        yield from _scan_body(doc.source, doc.body_line, pattern, words)
+        if doc.body is not None:
+            for line, word in scan(doc.body.source, pattern, doc.body_line):
+                yield _hit(doc.source.display, line, word, words)
     for intro in ctx.site.intros.values():
         yield from _scan_body(intro.source, 1, pattern, words)
     for catalogue in ctx.site.catalogues:
