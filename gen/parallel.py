@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Sequence, TypeVar
@@ -24,9 +25,20 @@ def workers() -> int:
 
 
 def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
-    """Split items into `count` interleaved slices of similar cost (neighbours differ in size)."""
+    """Split items into `count` contiguous slices of similar length.
+
+    Contiguous, not interleaved: neighbouring items were allocated together and write into the
+    same folders, so each worker touches (and copies on write) only its own part of the memory
+    and its own folders.
+    """
     count = max(1, min(count, len(items)))
-    return [items[i::count] for i in range(count)]
+    size, extra = divmod(len(items), count)
+    result, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        result.append(items[start:end])
+        start = end
+    return result
 
 
 def _run(index: int):
@@ -47,8 +59,12 @@ def fork_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int 
         return [fn(items)]
     parts = chunks(items, processes * 2)
     _task = (fn, parts)
+    # Keep the collector away from the inherited objects: walking them would write to every
+    # page and undo the sharing that fork gives.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             return pool.map(_run, range(len(parts)), chunksize=1)
     finally:
         _task = None
+        gc.unfreeze()
