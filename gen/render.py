@@ -14,7 +14,7 @@ import jinja2
 from . import markdown
 from .config import Column
 from .model import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
-from .site import FULL, Site, Validity
+from .site import Site, Validity
 from .vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
 from .write import Output
 

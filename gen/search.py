@@ -1,20 +1,368 @@
-"""Index the written pages with Pagefind (its binary from PyPI; nothing is downloaded)."""
+"""Index the written pages with Pagefind so that Chinese terms are found inside sentences.
+
+Pagefind (its standard binary from PyPI, nothing downloaded) does the indexing and the searching
+in the browser; this module decides what it indexes. For every page the templates mark with
+`data-pagefind-body`, it reads the text of that region (minus `data-pagefind-ignore`), the
+`data-pagefind-meta / -filter / -sort` values, and the text of the page's Word and PDF downloads
+(public documents only), writes that text one word per 汉字 (`search_text`) into a throw-away
+copy of the page, and runs Pagefind over those copies with the output in `site/pagefind/`.
+Beside Pagefind's files it writes `gongkai-search.json`: every page's filter values, the pages
+newest first and where excerpts start (Pagefind's own filter files differ from run to run, and
+a build must be byte-identical). `layouts/static/search.js` turns a query into the same words
+and searches it as a phrase.
+"""
 
 from __future__ import annotations
 
+import gzip
+import html
+import json
+import shutil
 import subprocess
-import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+
+from .search_files import file_text, new_text, squeeze
+from .search_text import SPACE, display, index_words
+from .site import Site
+
+OUTPUT = "pagefind"
+"""The bundle's folder inside the site."""
+FACETS_FILE = "gongkai-search.json"
+"""Beside Pagefind's files: every page's filter values, the date order and where excerpts start."""
+FACET_ORDER = ("主题分类", "类别", "发布机构", "有效性", "年份")
+"""Filters shown first, in this order; any other `data-pagefind-filter` key follows."""
+LEAD_LENGTH = 160
+"""Characters of a page's opening text kept verbatim as its `lead` metadata."""
+
+# Pagefind's own weights for headings; body text weighs 1.
+_HEADING_WEIGHTS = {"h1": 7, "h2": 6, "h3": 5, "h4": 4, "h5": 3, "h6": 2}
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+           "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "del", "ins", "wbr"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_SKIP = {"script", "style", "template", "noscript", "svg"}
 
 
 class SearchError(Exception):
     """Pagefind failed; the build stops and the previous site stays."""
 
 
-def index(site_dir: Path) -> None:
-    """Write the Pagefind index into `site_dir/pagefind/` for the pages marked `data-pagefind-body`."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind",
+@dataclass
+class Record:
+    """What the index holds for one page."""
+
+    path: str
+    """Output path of the page, `/`-separated (`normative/2023/rs-2023-3/index.html`)."""
+    segments: list[tuple[int, str]] = field(default_factory=list)
+    """(weight, text) in page order; text holds a newline where a block ends."""
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+    """`date` orders the pages newest first."""
+    excerpt_from: int = 0
+    """Index of the first word after the page's first heading: excerpts prefer matches from here on."""
+
+    @property
+    def text(self) -> str:
+        return "".join(text for _, text in self.segments)
+
+
+@dataclass
+class Report:
+    """What `index` did."""
+
+    pages: int = 0
+    words: int = 0
+    attachments: int = 0
+    """Downloads whose text was added."""
+    seconds: float = 0.0
+    bytes: int = 0
+    """Size of the written bundle."""
+
+
+def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None) -> Report:
+    """Write the Pagefind bundle into `site_dir/pagefind/` for the pages marked `data-pagefind-body`.
+
+    With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
+    `executable` and `output` replace Pagefind's standard binary and the bundle folder (for measurements).
+    """
+    output = output or site_dir / OUTPUT
+    start = time.perf_counter()
+    report = Report()
+    records = [r for r in (read_page(p, site_dir) for p in sorted(site_dir.rglob("*.html"))) if r is not None]
+    downloads = _public_downloads(site) if site is not None else {}
+    source = Path(tempfile.mkdtemp(prefix="gongkai-search-"))
+    try:
+        for record in records:
+            files = downloads.get(record.path, [])
+            report.attachments += add_downloads(record, files)
+            words = record_words(record)
+            report.words += sum(len(w) for _, w in words)
+            target = source / record.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(index_page(record, words), encoding="utf-8")
+        report.pages = len(records)
+        _run_pagefind(source, output, executable)
+        write_facets(records, output)
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+    report.seconds = time.perf_counter() - start
+    report.bytes = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    return report
+
+
+def _public_downloads(site: Site) -> dict[str, list[Path]]:
+    """Page path → its Word and PDF files, for documents published in full only."""
+    from .render import page_path  # the one place that knows where a document's page is
+    result = {}
+    for doc in site.public_documents:
+        if site.is_public(doc):
+            result[page_path(doc.id)] = [a.source.path for a in doc.downloads]
+    return result
+
+
+def add_downloads(record: Record, files: list[Path]) -> int:
+    """Append the sentences of the downloads that the page does not already show; count files used."""
+    if not files:
+        return 0
+    known = squeeze(record.text)
+    used = 0
+    for path in files:
+        text, known = new_text(file_text(path), known)
+        if text:
+            record.segments.append((1, "\n" + text + "\n"))
+            used += 1
+    return used
+
+
+def record_words(record: Record) -> list[tuple[int, list[str]]]:
+    """The record's words per weighted segment; also sets `excerpt_from`."""
+    result: list[tuple[int, list[str]]] = []
+    count = 0
+    first_heading_done = False
+    for weight, text in record.segments:
+        words = index_words(text)
+        if not words:
+            continue
+        if result and result[-1][1][-1] != SPACE and words[0] != SPACE:
+            words.insert(0, SPACE)
+        result.append((weight, words))
+        count += len(words)
+        if weight > 1 and not first_heading_done:
+            record.excerpt_from = count
+            first_heading_done = True
+    return result
+
+
+def index_page(record: Record, words: list[tuple[int, list[str]]]) -> str:
+    """The page Pagefind reads: the words in one paragraph, metadata beside it.
+
+    Filters and sort keys are not given to Pagefind (its filter files come out in a different
+    order on every run, which would break byte-identical builds); `write_facets` keeps them.
+    Metadata is text of the page only: Pagefind 1.5 indexes metadata words too.
+    """
+    body = []
+    for weight, part in words:
+        text = html.escape(" ".join(part), quote=False)
+        body.append(text if weight == 1 else f'<span data-pagefind-weight="{weight}">{text}</span>')
+    meta = dict(record.meta)
+    # The opening of the text as written, unsplit: shown when browsing by filters alone, and
+    # it keeps each page's own words verbatim in the bundle for byte-level disclosure scans.
+    everything = [w for _, part in words for w in part]
+    meta["lead"] = display(everything[record.excerpt_from:])[:LEAD_LENGTH].strip()
+    extra = [f'<span data-pagefind-meta="{html.escape(k)}">{html.escape(v)}</span>' for k, v in sorted(meta.items()) if v]
+    return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title></title></head><body>\n'
+            f'<main data-pagefind-body><p>{" ".join(body)}</p></main>\n'
+            f'<div hidden>{"".join(extra)}</div>\n</body></html>\n')
+
+
+def write_facets(records: list[Record], output: Path) -> None:
+    """Write every page's filter values, the pages newest first and where excerpts start, by Pagefind page id."""
+    ids = fragment_ids(output)
+    keys = [k for k in FACET_ORDER if any(k in r.filters for r in records)]
+    keys += sorted({k for r in records for k in r.filters} - set(keys))
+    counts: dict[str, dict[str, int]] = {k: {} for k in keys}
+    for record in records:
+        for key, values in record.filters.items():
+            for value in values:
+                counts[key][value] = counts[key].get(value, 0) + 1
+    values = {k: sorted(counts[k], key=(lambda v: _descending(v)) if k == "年份" else (lambda v, k=k: (-counts[k][v], v)))
+              for k in keys}
+    index_of = {k: {v: i for i, v in enumerate(values[k])} for k in keys}
+    newest_first = sorted(records, key=lambda r: ("date" not in r.sort, _descending(r.sort.get("date", "")), r.path))
+    pages = [[ids["/" + r.path], r.excerpt_from, [sorted(index_of[k][v] for v in r.filters.get(k, [])) for k in keys]]
+             for r in newest_first if "/" + r.path in ids]
+    data = {"facets": [[k, values[k]] for k in keys], "pages": pages}
+    (output / FACETS_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+def fragment_ids(output: Path) -> dict[str, str]:
+    """Page address (`/a/b/index.html`) → Pagefind's page id (its fragment file's name)."""
+    ids = {}
+    for fragment in sorted((output / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        data = data[len(b"pagefind_dcd"):] if data.startswith(b"pagefind_dcd") else data
+        ids[json.loads(data)["url"]] = fragment.name[: -len(".pf_fragment")]
+    return ids
+
+
+def _run_pagefind(source: Path, output: Path, executable: Path | None) -> None:
+    command = [str(executable or pagefind_executable()), "--site", str(source), "--output-path", str(output),
                "--keep-index-url", "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True)
+    except OSError as error:
+        raise SearchError(f"无法运行 Pagefind（{error}）。请重新安装依赖：pip install -e .") from error
     if done.returncode != 0:
         raise SearchError(f"Pagefind 建立搜索索引失败：{(done.stderr or done.stdout).strip()[:2000]}")
+
+
+def pagefind_executable() -> Path:
+    """Pagefind's standard binary from the `pagefind-bin` wheel (not the extended one, even if installed)."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise SearchError("没有安装 Pagefind（pagefind[bin]）。请运行 pip install -e . 后重试。") from error
+    return get_executable()
+
+
+# --- reading a written page ---------------------------------------------------------------------
+
+def read_page(path: Path, site_dir: Path) -> Record | None:
+    """The searchable text and Pagefind attributes of a page, or None when it has no `data-pagefind-body`."""
+    text = path.read_text(encoding="utf-8")
+    if "data-pagefind-body" not in text:
+        return None
+    parser = _PageParser()
+    parser.feed(text)
+    parser.close()
+    if not parser.found_body:
+        return None
+    record = Record(path=path.relative_to(site_dir).as_posix(), segments=_merge(parser.segments),
+                    meta=parser.meta, filters=parser.filters, sort=parser.sort)
+    if "title" not in record.meta and parser.first_h1:
+        record.meta["title"] = parser.first_h1
+    return record
+
+
+def _merge(segments: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    merged: list[tuple[int, str]] = []
+    for weight, text in segments:
+        if merged and merged[-1][0] == weight:
+            merged[-1] = (weight, merged[-1][1] + text)
+        else:
+            merged.append((weight, text))
+    return [(w, t) for w, t in merged if t.strip()]
+
+
+class _PageParser(HTMLParser):
+    """Collects text inside `data-pagefind-body` and the data-pagefind-* values of the page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool, bool, list[tuple[str, str]] | None]] = []
+        """Open elements: (tag, in body, ignored, attribute captures waiting for the element's text)."""
+        self.segments: list[tuple[int, str]] = []
+        self.meta: dict[str, str] = {}
+        self.filters: dict[str, list[str]] = {}
+        self.sort: dict[str, str] = {}
+        self.found_body = False
+        self.first_h1 = ""
+        self._captures: list[list[str]] = []  # text buffers of elements whose text is a value
+        self._weights: list[int] = []
+        self._h1: list[str] | None = None  # text of the first h1 while it is open
+
+    def _state(self) -> tuple[bool, bool]:
+        if not self.stack:
+            return False, False
+        return self.stack[-1][1], self.stack[-1][2]
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        in_body, ignored = self._state()
+        if "data-pagefind-body" in attributes:
+            in_body = self.found_body = True
+        if "data-pagefind-ignore" in attributes or tag in _SKIP:
+            ignored = True
+        all_ignored = attributes.get("data-pagefind-ignore") == "all"
+        captures: list[tuple[str, str]] = []
+        if not all_ignored:
+            for kind in ("meta", "filter", "sort"):
+                spec = attributes.get(f"data-pagefind-{kind}")
+                if spec:
+                    captures += self._values(kind, spec)
+        if in_body and not ignored and tag not in _INLINE:
+            self._text("\n")
+        if tag in _VOID:
+            return
+        if tag in _HEADING_WEIGHTS and in_body and not ignored:
+            self._weights.append(_HEADING_WEIGHTS[tag])
+            if tag == "h1" and not self.first_h1 and self._h1 is None:
+                self._h1 = []
+        if captures:
+            self._captures.append([])
+        self.stack.append((tag, in_body, ignored, captures or None))
+
+    def _values(self, kind: str, spec: str) -> list[tuple[str, str]]:
+        """Pagefind's attribute forms `key` (the element's text) and `key:value`, comma-separated."""
+        waiting = []
+        for part in spec.split(","):
+            key, sep, value = part.partition(":")
+            key = key.strip()
+            if not key:
+                continue
+            if sep:
+                self._store(kind, key, value.strip())
+            else:
+                waiting.append((kind, key))
+        return waiting
+
+    def _store(self, kind: str, key: str, value: str) -> None:
+        value = " ".join(value.split())
+        if not value:
+            return
+        if kind == "meta":
+            self.meta[key] = value
+        elif kind == "filter":
+            values = self.filters.setdefault(key, [])
+            if value not in values:
+                values.append(value)
+        else:
+            self.sort[key] = value
+
+    def handle_endtag(self, tag):
+        if not any(open_tag == tag for open_tag, *_ in self.stack):
+            return
+        while self.stack:
+            open_tag, in_body, ignored, captures = self.stack.pop()
+            if captures is not None:
+                text = "".join(self._captures.pop())
+                for kind, key in captures:
+                    self._store(kind, key, text)
+            if open_tag in _HEADING_WEIGHTS and in_body and not ignored:
+                self._weights.pop()
+                if open_tag == "h1" and self._h1 is not None and not self.first_h1:
+                    self.first_h1 = " ".join("".join(self._h1).split())
+            if in_body and not ignored and open_tag not in _INLINE:
+                self._text("\n")
+            if open_tag == tag:
+                break
+
+    def handle_data(self, data):
+        for buffer in self._captures:
+            buffer.append(data)
+        in_body, ignored = self._state()
+        if in_body and not ignored:
+            self._text(data)
+            if self._h1 is not None and not self.first_h1:
+                self._h1.append(data)
+
+    def _text(self, text: str) -> None:
+        self.segments.append((self._weights[-1] if self._weights else 1, text))

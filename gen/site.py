@@ -16,7 +16,7 @@ from .findings import Finding
 from .markdown import Body
 from .model import Attachment, Catalogue, Document, Interpretation, Normative
 from .sources import SourceFile
-from .vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, PUBLIC, REPEALED, VALID, WITHHELD
+from .vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, REPEALED, VALID, WITHHELD
 
 FULL = "full"
 """主动公开 and in force: page, attachments, lists, search, sitemap, feed, archive."""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import filecmp
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from gen import pipeline
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
@@ -26,7 +25,7 @@ ON_REQUEST_TITLE = "关于某企业稳岗返还资金核定结果的通知"
 def _files() -> dict:
     c = CANARIES
     return {
-        "normative/2026/public/index.md": doc(f"""
+        "normative/2026/public/index.md": doc("""
             title: 测试县公开的规范性文件
             index_no: "11341524MB1234567X/2026-00001"
             published: 2026-03-02

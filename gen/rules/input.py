@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from . import Context, documents, loader_rule, rule
 from ..findings import ERROR, WARNING
-from ..model import Document, Normative, Plan, Policy
+from ..model import Document, Normative
 from .common import looks_like_reference
 
 loader_rule("encoding", ERROR, "文件不是 UTF-8 编码（GBK 文件会被点名并给出转换方法）")
