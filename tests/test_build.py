@@ -284,3 +284,27 @@ def test_columns_paginate_pinned_first_then_newest(tmp_path):
     assert len(re.findall(r"工作动态第(\d+)号", third)) == 5
     assert 'rel="prev"' in third and 'rel="next"' not in third
     assert broken_links(out) == []
+
+
+def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
+    from gen import parallel
+    files = dict(SMALL)
+    for i in range(parallel.MIN_ITEMS + 50):
+        files[f"news/{i // 100}/n{i:04d}.md"] = doc(f"""
+            title: 工作动态第{i}号
+            index_no: "11341524MB1234567X/2026-{100 + i:05d}"
+            published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
+            """, f"第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
+    content = write_site(tmp_path, files)
+    forks = []
+    real_fork_map = parallel.fork_map
+
+    def counting(fn, items, processes=None):
+        forks.append(len(items))
+        return real_fork_map(fn, items, 2)
+    monkeypatch.setattr(parallel, "fork_map", counting)
+    assert build(content, tmp_path / "two", search=False).written
+    assert forks and forks[0] >= parallel.MIN_ITEMS
+    monkeypatch.setattr(parallel, "fork_map", lambda fn, items, processes=None: [fn(items)])
+    assert build(content, tmp_path / "one", search=False).written
+    assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
