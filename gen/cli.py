@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_FINDINGS
     else:  # pragma: no cover - argparse enforces the choices
         return EXIT_USAGE
-    documents = len(result.site.documents) if result.site else 0
+    documents = len(result.site.documents) if result.site else result.documents
     text = format_findings(result.findings, args.format, documents)
     if text:
         print(text)
@@ -134,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "text" and not args.quiet:
         print(summary_line(result.errors, result.warnings, documents))
         if args.command in ("build", "serve"):
-            if result.written:
+            if result.unchanged:
+                print(f"内容和模板自上次生成以来没有变化，{args.out}/ 保持不变（{result.pages} 个页面）。")
+            elif result.written:
                 timing = "，".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
                 print(f"已生成 {result.pages} 个页面到 {args.out}/（{timing}）。")
             else:

@@ -37,6 +37,9 @@ class Result:
     """Stage name → seconds."""
     written: bool = False
     pages: int = 0
+    unchanged: bool = False
+    """Nothing changed since the last build of the same output: it was kept as it is."""
+    documents: int = 0
 
     @property
     def errors(self) -> int:
@@ -92,20 +95,30 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
         findings += rules.run(site, today)
         timings["check"] = time.perf_counter() - start
         findings = rules.apply_overrides(findings, site.config.rules)
-    return Result(findings=sorted_findings(findings), site=site, timings=timings)
+    return Result(findings=sorted_findings(findings), site=site, timings=timings,
+                  documents=len(site.documents) if site else 0)
 
 
 def build(options: Options) -> Result:
     """Check the content and, when there is no error, write the site atomically."""
-    from . import search, write  # output stages, needed only when building
+    from . import cache, search, write  # output stages, needed only when building
+    layouts = options.layouts or default_layouts(options.content)
+    start = time.perf_counter()
+    key = cache.fingerprint(options.content, layouts, (options.today, options.base_url, options.search))
+    remembered = cache.lookup(options.content, options.out, key)
+    looked_up = time.perf_counter() - start
+    if remembered is not None:
+        findings, documents, pages = remembered
+        return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
+                      timings={"cache": looked_up})
     result = check(options.content, options.today)
+    result.timings = {"cache": looked_up, **result.timings}
     if result.site is None or result.errors:
         return result
     stage = Timer(result.timings)
     site = result.site
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-    layouts = options.layouts or default_layouts(options.content)
     with stage("render"):
         staging, result.pages = render_and_write(site, layouts, options.search, options.out)
     try:
@@ -118,6 +131,7 @@ def build(options: Options) -> Result:
         write.discard(staging)
         raise
     result.written = True
+    cache.store(options.content, options.out, key, result.findings, result.documents, result.pages)
     return result
 
 

@@ -135,6 +135,7 @@ def test_crash_while_writing_leaves_previous_site_and_no_staging(tmp_path, monke
 
     def exploding_swap(staging, target):
         raise OSError("disk full")
+    (content / "normative/2026/a/index.md").write_text(SMALL["normative/2026/a/index.md"] + "第二条 补充。\n", encoding="utf-8")
     monkeypatch.setattr(write, "swap", exploding_swap)
     with pytest.raises(OSError):
         build(content, out, search=False)
@@ -308,3 +309,32 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "fork_map", lambda fn, items, processes=None: [fn(items)])
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
+
+
+def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
+    content = write_site(tmp_path, dict(SMALL))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--today", "2026-11-23", "--no-search"]) == 0
+    first = output_texts(tmp_path / "site")
+    capsys.readouterr()
+    assert main(["build", "--today", "2026-11-23", "--no-search"]) == 0
+    out = capsys.readouterr().out
+    assert "没有变化" in out and "2 个文档" in out
+    assert output_texts(tmp_path / "site") == first
+    # Any change of content, date or output builds again.
+    note = content / "news/note.md"
+    note.parent.mkdir()
+    note.write_text(doc('title: 新动态\nindex_no: "11341524MB1234567X/2026-00031"\npublished: 2026-03-03'), encoding="utf-8")
+    assert main(["build", "--today", "2026-11-23", "--no-search"]) == 0
+    assert "没有变化" not in capsys.readouterr().out
+    assert (tmp_path / "site/news/note/index.html").is_file()
+    assert main(["build", "--today", "2026-11-24", "--no-search"]) == 0
+    assert "没有变化" not in capsys.readouterr().out
+    import shutil
+    shutil.rmtree(tmp_path / "site")
+    assert main(["build", "--today", "2026-11-24", "--no-search"]) == 0
+    assert "没有变化" not in capsys.readouterr().out and (tmp_path / "site/index.html").is_file()
+    # A failed build is never remembered: fixing nothing still reports the error.
+    note.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    assert main(["build", "--today", "2026-11-24", "--no-search"]) == 1
+    assert main(["build", "--today", "2026-11-24", "--no-search"]) == 1

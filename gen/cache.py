@@ -1,0 +1,77 @@
+"""Remember the last successful build, so a build of unchanged content is skipped (.gongkai-cache/).
+
+The fingerprint covers everything a build reads: every file under content/ and layouts/ (path,
+size, modification time), the generator's own code, the options and the gongkai version. The identity of the output
+folder's marker file (inode and time) is remembered too, so an output replaced since then is
+rebuilt; nothing of the cache goes into the output, which stays byte-identical. Deleting the
+cache folder is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__
+from .findings import Finding
+from .write import MARKER
+
+FOLDER = ".gongkai-cache"
+
+
+def folder_for(content: Path) -> Path:
+    """The cache folder: beside content/ (in the column's repository, git-ignored)."""
+    return content.resolve().parent / FOLDER
+
+
+def fingerprint(content: Path, layouts: Path, options: tuple) -> str:
+    """A digest of every input of a build."""
+    digest = hashlib.sha256(repr((__version__, options)).encode())
+    # The generator's own code counts as an input too, so a developer's change is never skipped.
+    for root in (content, layouts, Path(__file__).resolve().parent):
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def lookup(content: Path, out: Path, key: str) -> tuple[list[Finding], int, int] | None:
+    """(findings, documents, pages) of the last build if it had this fingerprint and `out` is intact."""
+    try:
+        record = json.loads((folder_for(content) / "build.json").read_text(encoding="utf-8"))
+        marker = _identity(out)
+    except (OSError, ValueError):
+        return None
+    if record.get("fingerprint") != key or record.get("marker") != marker or record.get("out") != str(out.resolve()):
+        return None
+    try:
+        findings = [Finding(**f) for f in record["findings"]]
+        return findings, int(record["documents"]), int(record["pages"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def store(content: Path, out: Path, key: str, findings: list[Finding], documents: int, pages: int) -> None:
+    """Remember a successful build (best effort: a read-only checkout simply has no cache)."""
+    folder = folder_for(content)
+    try:
+        folder.mkdir(exist_ok=True)
+        (folder / "build.json").write_text(json.dumps({
+            "fingerprint": key, "out": str(out.resolve()), "marker": _identity(out), "documents": documents, "pages": pages,
+            "findings": [asdict(f) for f in findings]}, ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass
+
+
+def _identity(out: Path) -> str:
+    stat = (out / MARKER).stat()
+    return f"{stat.st_ino}:{stat.st_mtime_ns}"
