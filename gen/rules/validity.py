@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from . import Context, documents, rule
+from .common import add_months
 from ..findings import WARNING, ERROR
 from ..vocab import EXPIRED, REPEALED, VALID
 
@@ -46,7 +47,7 @@ def validity_period(ctx: Context):
 @rule("validity-review-due", WARNING, "现行有效文件 [6] 个月内到期，需在到期前评估", months=6)
 def validity_review_due(ctx: Context):
     months = int(ctx.setting("validity-review-due", "months"))
-    horizon = _add_months(ctx.today, months)
+    horizon = add_months(ctx.today, months)
     for doc in ctx.site.currently_valid:
         if doc.valid_until and doc.valid_until <= horizon:
             yield ctx.finding("validity-review-due", doc, "valid_until",
@@ -91,15 +92,3 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
