@@ -62,6 +62,7 @@ EXPECTED = {
     "site.yml:19 [column-empty]",                                     # 待建栏目
     "site.yml:17 [column-stale]",                                     # quarterly, newest 2026-05-01
     "news/wording.md:8 [wording]",                                    # 做为
+    "news/noalt/index.md:8 [image-alt]",                              # ![](chart.png)
 }
 
 # Reported by the loader on oversized files; a 5 MB fixture does not belong in the repository

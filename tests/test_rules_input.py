@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ORG, check, doc, located, write_site
+from conftest import ORG, ROOT, check, doc, located, write_site
 
 NORMATIVE = f"""
 title: 测试县就业援助办法
@@ -279,3 +279,25 @@ def test_file_too_large(tmp_path):
     big = doc(f'title: 动态\nindex_no: "{ORG}/2026-00008"\npublished: 2026-03-04', "字" * (2 * 1024 * 1024))
     files = {"news/big.md": big, "news/ok.md": doc(f'title: 动态\nindex_no: "{ORG}/2026-00007"\npublished: 2026-03-04')}
     assert findings_of(tmp_path, files, "file-too-large") == {"news/big.md:1 [file-too-large]"}
+
+
+def test_image_alt_fires_on_an_image_without_alt_text(tmp_path):
+    from conftest import MINIMAL_SITE_YML, write_site as write
+    png = (ROOT / "content/interpretation/2023/jd-rs-2023-3/tujie.png").read_bytes()
+    content = write(tmp_path, {
+        "news/a/index.md": doc('title: 动态\nindex_no: "11341524MB1234567X/2026-00001"\npublished: 2026-03-02',
+                               "正文。\n\n![](chart.png)\n\n![补贴发放流程图](chart.png)\n"),
+        "news/a/chart.png": png,
+    }, MINIMAL_SITE_YML)
+    assert located(check(content), "image-alt") == {"news/a/index.md:8 [image-alt]"}
+
+
+def test_image_alt_silent_when_every_image_is_described(tmp_path):
+    from conftest import MINIMAL_SITE_YML, write_site as write
+    png = (ROOT / "content/interpretation/2023/jd-rs-2023-3/tujie.png").read_bytes()
+    content = write(tmp_path, {
+        "news/a/index.md": doc('title: 动态\nindex_no: "11341524MB1234567X/2026-00001"\npublished: 2026-03-02',
+                               "正文。\n\n![补贴发放流程图](chart.png)\n"),
+        "news/a/chart.png": png,
+    }, MINIMAL_SITE_YML)
+    assert located(check(content), "image-alt") == set()

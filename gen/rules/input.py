@@ -218,3 +218,16 @@ def contact_format(ctx: Context):
                 yield ctx.finding("contact-format", doc, "contact",
                                   f"咨询电话“{number}”不像有效的电话号码。固定电话写成“区号-号码”（如 0564-7654321），"
                                   "手机 11 位，热线如 12333。")
+
+
+@rule("image-alt", ERROR, "正文图片没有替代文字（图解必须配文字说明，GB/T 37668-2019 无障碍要求）")
+def image_alt(ctx: Context):
+    for doc in documents(ctx):
+        if doc.body is None or not ctx.site.is_public(doc):
+            continue
+        for image in doc.body.images:
+            if not image.text.strip():
+                what = "图解图片" if "图解" in getattr(doc, "forms", ()) else "图片"
+                yield ctx.finding("image-alt", doc, image.line,
+                                  f"{what}“{image.url}”没有替代文字，读屏软件的用户无法知道图中内容。请在方括号中写明图片要点，"
+                                  f"例如 ![一图读懂：补贴对象、标准和申领流程]({image.url})。")
