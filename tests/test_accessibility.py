@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
-from test_browser import SHOTS, browser, server  # noqa: F401  (fixtures)
+from conftest import ROOT, SHOTS
 
 pytest.importorskip("playwright.sync_api")
 
