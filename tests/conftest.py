@@ -125,38 +125,3 @@ def example_site(tmp_path_factory) -> Path:
     return out
 
 
-
-
-# --- a real browser: Playwright driving Debian's Chromium (no browser is downloaded) ----------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-SHOTS = ROOT / "tests" / "screenshots"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole run."""
-    import os
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is not installed: run `make install-browser` (CI installs it).")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def server(example_site):
-    """The example column served on 127.0.0.1 (a free port); yields its base URL."""
-    import functools
-    import http.server
-    import threading
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site))
-    handler.log_message = lambda *a: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()

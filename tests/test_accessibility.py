@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, SHOTS
+from conftest import ROOT
+from test_browser import SHOTS, browser, server  # noqa: F401  (fixtures)
 
 pytest.importorskip("playwright.sync_api")
 

@@ -3,6 +3,7 @@ what a reading-room computer without network or server sees."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
@@ -12,7 +13,21 @@ import pytest
 from conftest import ROOT, TODAY
 from gen import pipeline, archive as gk_archive
 
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is not installed: run `make install-browser` (CI installs it).")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="module")

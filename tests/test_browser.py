@@ -2,11 +2,42 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
+import threading
+
 import pytest
 
-from conftest import SHOTS
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+SHOTS = ROOT / "tests" / "screenshots"
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is not installed: run `make install-browser` (CI installs it).")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
 
 
 def _visit_every_column(page, start: str, external: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, build, doc, docx_bytes, write_site
 from outputs import output_texts
-from test_search_recall import serve
+from test_search_recall import chromium, serve
 
 from gen import search
 from gen.search_files import file_text, new_text, squeeze
@@ -166,6 +166,19 @@ def test_the_search_bundle_is_pagefinds_standard_build(example_site):
 
 
 # --- the search page in a real browser -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    pytest.importorskip("playwright.sync_api")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    with serve(example_site) as base:
+        yield base
+
 
 @pytest.fixture
 def page(browser, server):
