@@ -77,6 +77,8 @@ class SiteConfig:
     workdays: set[dt.date]
     display: str
     lines: dict[str, int]
+    digest: str = ""
+    """Digest of site.yml's bytes (part of every incremental page key)."""
 
     def column_by_id(self, column_id: str) -> Column | None:
         return next((c for c in self.all_columns if c.id == column_id), None)
@@ -193,7 +195,8 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
 
     config = SiteConfig(name=name, base_url=base_url, org_code=org_code, footer=footer, topics=list(topics),
                         columns=columns, all_columns=all_columns, annual_reports_since=since, rules=rules,
-                        holidays=holidays, workdays=workdays, display=display, lines=lines)
+                        holidays=holidays, workdays=workdays, display=display, lines=lines,
+                        digest=source.digest)
     if any(f.severity == ERROR for f in findings):
         return (config if columns else None), findings
     return config, findings

@@ -25,6 +25,8 @@ class Options:
     search: bool = True
     layouts: Path | None = None
     """Templates and static assets; default: `layouts/` beside `content/`, else the packaged ones."""
+    incremental: bool = True
+    """Reuse the unchanged pages of the previous output (`--no-incremental`: render everything)."""
 
 
 @dataclass
@@ -37,6 +39,9 @@ class Result:
     """Stage name → seconds."""
     written: bool = False
     pages: int = 0
+    rendered: int = 0
+    """Pages and feeds rendered by this build; the others were reused from the previous output."""
+    reused: int = 0
     unchanged: bool = False
     """Nothing changed since the last build of the same output: it was kept as it is."""
     documents: int = 0
@@ -119,38 +124,51 @@ def build(options: Options) -> Result:
     site = result.site
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
+    from . import incremental
+    cache_folder = cache.folder_for(options.content)
+    previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
     with stage("render"):
-        staging, result.pages = render_and_write(site, layouts, options.search, options.out)
+        staging, tally = render_and_write(site, layouts, options.search, options.out, previous)
+    result.pages, result.rendered, result.reused = tally.pages, tally.rendered, tally.reused
     try:
         if options.search:
             with stage("index"):
                 search.index(staging, site)
         with stage("write"):
+            incremental.forget(cache_folder)  # the record must never describe a folder it did not see
             write.swap(staging, options.out)
     except BaseException:
         write.discard(staging)
         raise
     result.written = True
+    incremental.store(cache_folder, options.out, tally.record)
     cache.store(options.content, options.out, key, result.findings, result.documents, result.pages)
     return result
 
 
-def render_and_write(site: Site, layouts: Path, search: bool, out: Path) -> tuple[Path, int]:
-    """Render every page into a new staging folder, on every core; return it and the page count."""
-    from . import parallel, render, write
+def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None):
+    """Render every page into a new staging folder, on every core; return it and what was done.
+
+    Pages whose key equals the one recorded for the previous output are hard-linked from it
+    instead of rendered (see `incremental`).
+    """
+    from . import incremental, parallel, render, write
     renderer = render.Renderer(site, layouts, search)  # templates compiled once, before forking
+    previous = previous or incremental.Record()
+    frame = incremental.frame_key(renderer, (search,))
     staging = write.begin(out)
 
-    def work(jobs) -> int:
-        outputs = [output for job in jobs for output in render.render_job(renderer, job)]
-        write.write_outputs(outputs, staging)
-        return sum(1 for o in outputs if o.path.endswith(".html"))
+    def work(jobs) -> incremental.Tally:
+        return incremental.run(renderer, jobs, write.Writer(staging), frame, previous)
     try:
-        pages = parallel.fork_map(work, render.jobs(site))
+        tallies = parallel.fork_map(work, render.jobs(site))
     except BaseException:
         write.discard(staging)
         raise
-    return staging, sum(pages)
+    total = incremental.Tally()
+    for tally in tallies:
+        total.add(tally)
+    return staging, total
 
 
 def default_layouts(content: Path) -> Path:

@@ -58,6 +58,35 @@ def page_path(folder: str) -> str:
 
 
 @dataclass
+class Page:
+    """A page before its template runs: output path, template and the values it shows.
+
+    Everything a page shows is in `context` (plus the site-wide chrome: configuration, column
+    tree and figures), so equal contexts make equal bytes; `incremental` keys pages on that.
+    """
+
+    path: str
+    template: str
+    context: dict
+    chrome: bool = True
+    """Rendered inside the site's frame (navigation, footer); feed.xml and sitemap.xml are not."""
+
+
+class Lazy:
+    """A costly value (a Markdown body as HTML) made only when the page is rendered.
+
+    `source` is the file it is made from: the value depends on nothing else but the site-wide
+    identity of documents and files, which every page key includes.
+    """
+
+    __slots__ = ("source", "make")
+
+    def __init__(self, source, make):
+        self.source = source
+        self.make = make
+
+
+@dataclass
 class Crumb:
     title: str
     path: str | None
@@ -152,18 +181,31 @@ class Renderer:
                     doc_no=getattr(doc, "doc_no", None), pinned=doc.pinned, kind=doc.kind_zh,
                     validity=validity.status if validity else None, summary=doc.summary)
 
-    def render(self, template: str, path: str, title: str, crumbs: list[Crumb], **context) -> Output:
+    def page(self, template: str, path: str, title: str, crumbs: list[Crumb], **context) -> Page:
+        """What a page is made of, before any template runs (see `Page`)."""
+        return Page(path, template, {"title": title, "crumbs": crumbs, **context})
+
+    def emit(self, page: Page) -> Output:
+        """Run the template of a page: the only expensive step."""
+        context = {name: value.make() if isinstance(value, Lazy) else value for name, value in page.context.items()}
+        template = self.env.get_template(page.template)
+        if not page.chrome:
+            return Output(page.path, template.render(**context).encode("utf-8"))
+        path = page.path
         here = posixpath.dirname(path)
 
         def url(target: str) -> str:
             """Relative link from this page to an output path (works on a server, a sub-path and file://)."""
             return relative(here, target)
 
-        html = self.env.get_template(template).render(
-            site=self.config, tree=self.tree, stats=self.stats, title=title, crumbs=crumbs, url=url, search=self.search,
+        html = template.render(
+            site=self.config, tree=self.tree, stats=self.stats, url=url, search=self.search,
             path=path, canonical=self.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path),
             **context)
         return Output(path, html.encode("utf-8"))
+
+    def render(self, template: str, path: str, title: str, crumbs: list[Crumb], **context) -> Output:
+        return self.emit(self.page(template, path, title, crumbs, **context))
 
     def crumbs_for(self, column: Column | None, *tail: Crumb) -> list[Crumb]:
         crumbs = [Crumb("首页", "index.html")]
@@ -175,18 +217,19 @@ class Renderer:
 
     # --- pages --------------------------------------------------------------------------------
 
-    def home(self) -> Output:
+    def home(self) -> Page:
         site = self.site
         public = site.public_documents
         pinned = sorted((d for d in public if d.pinned), key=lambda d: (d.column.order, d.id))
         latest = sorted(public, key=lambda d: (d.published, d.id), reverse=True)[:LATEST]
-        return self.render("home.html", "index.html", self.config.name, [Crumb("首页", None)],
+        return self.page("home.html", "index.html", self.config.name, [Crumb("首页", None)],
                            pinned=[self.item(d) for d in pinned], latest=[self.item(d) for d in latest])
 
-    def column_pages(self, column: Column) -> list[Output]:
+    def column_pages(self, column: Column) -> list[Page]:
         site = self.site
         intro = site.intros.get(column.id)
-        intro_html = markdown.render(intro.body, self._rewriter(intro.source, page_path(column.path))) if intro else ""
+        intro_html = Lazy(intro.source, lambda: markdown.render(intro.body, self._rewriter(intro.source, page_path(column.path)))) \
+            if intro else ""
         docs = site.column_documents(column)
         if column.kind == "annual_report":
             docs = sorted(docs, key=lambda d: (not d.pinned, -(getattr(d, "year", None) or 0), d.id))
@@ -201,7 +244,7 @@ class Renderer:
             pager = [(n, page_path(column.path if n == 1 else f"{column.path}/page/{n}")) for n in range(1, pages + 1)]
             crumbs = self.crumbs_for(column)
             crumbs[-1] = Crumb(column.title, None)
-            outputs.append(self.render(
+            outputs.append(self.page(
                 "column.html", page_path(folder), column.title if number == 1 else f"{column.title}（第{number}页）", crumbs,
                 column=self._node(column), kind=column.kind, intro=intro_html, items=[self.item(d) for d in chunk],
                 catalogues=catalogues if number == 1 else [], children=children if number == 1 else [],
@@ -209,7 +252,7 @@ class Renderer:
                 empty_hint=_EMPTY_HINTS.get(column.kind or "", "本栏目暂无信息。")))
         return outputs
 
-    def document_page(self, doc: Document) -> Output:
+    def document_page(self, doc: Document) -> Page:
         site = self.site
         path = page_path(doc.id)
         crumbs = self.crumbs_for(doc.column, Crumb(doc.title, None))
@@ -229,21 +272,21 @@ class Renderer:
                         acted.append((action, self.item(target)))
         downloads = [Download(a.name, page_path(doc.id)[: -len("index.html")] + a.name, a.format, _size(a.size))
                      for a in doc.downloads]
-        body = markdown.render(doc.body, self._rewriter(doc.source, path)) if doc.body else ""
-        return self.render(
+        body = Lazy(doc.source, lambda: markdown.render(doc.body, self._rewriter(doc.source, path))) if doc.body else ""
+        return self.page(
             "document.html", path, doc.title, crumbs, doc=doc, meta=self._meta(doc, validity), body=body,
             downloads=downloads, interprets=interprets, interpretations=interpretations, acted=acted,
             banner=self._banner(doc, validity), report=self._report(doc), consultation=self._consultation(doc),
             feedback=self._feedback(doc))
 
-    def catalogue_page(self, catalogue: Catalogue) -> Output:
+    def catalogue_page(self, catalogue: Catalogue) -> Page:
         crumbs = self.crumbs_for(catalogue.column, Crumb(catalogue.title, None))
         rows = [[_cell(row.get(c.key)) for c in catalogue.columns] for row in catalogue.rows]
-        return self.render("catalogue.html", page_path(catalogue.id), catalogue.title, crumbs,
+        return self.page("catalogue.html", page_path(catalogue.id), catalogue.title, crumbs,
                            catalogue=catalogue, headers=[c.title for c in catalogue.columns], rows=rows,
                            revised=_date(catalogue.revised))
 
-    def validity_lists(self) -> list[Output]:
+    def validity_lists(self) -> list[Page]:
         site = self.site
         outputs = []
         for folder, title, docs, note in (
@@ -256,43 +299,41 @@ class Renderer:
             for doc in docs:
                 validity = site.validity(doc)
                 rows.append((self.item(doc), doc, validity, self.item(validity.by) if validity.by and site.is_public(validity.by) else None))
-            outputs.append(self.render("validity_list.html", page_path(folder), title, self.crumbs_for(None, Crumb(title, None)),
+            outputs.append(self.page("validity_list.html", page_path(folder), title, self.crumbs_for(None, Crumb(title, None)),
                                        rows=rows, note=note, other=(page_path(INVALID_LIST) if folder == CURRENT_LIST else page_path(CURRENT_LIST))))
         return outputs
 
-    def on_request_list(self) -> Output:
+    def on_request_list(self) -> Page:
         title = "依申请公开目录"
         rows = [(d.title, getattr(d, "doc_no", None), d.index_no, _date(getattr(d, "written", None)), _date(d.published),
                  d.issuer) for d in self.site.on_request_documents]
         guide = next((c for c in self.config.all_columns if c.kind == "guide"), None)
-        return self.render("on_request.html", page_path(ON_REQUEST_LIST), title, self.crumbs_for(None, Crumb(title, None)),
+        return self.page("on_request.html", page_path(ON_REQUEST_LIST), title, self.crumbs_for(None, Crumb(title, None)),
                            rows=rows, guide=page_path(guide.path) if guide else None)
 
-    def search_page(self) -> Output:
+    def search_page(self) -> Page:
         title = "站内搜索"
-        return self.render("search.html", page_path(SEARCH_PAGE), title, self.crumbs_for(None, Crumb(title, None)))
+        return self.page("search.html", page_path(SEARCH_PAGE), title, self.crumbs_for(None, Crumb(title, None)))
 
-    def sitemap_page(self) -> Output:
+    def sitemap_page(self) -> Page:
         title = "网站地图"
         extra = [("现行有效规范性文件目录", page_path(CURRENT_LIST)), ("已废止、失效规范性文件目录", page_path(INVALID_LIST)),
                  ("依申请公开目录", page_path(ON_REQUEST_LIST))]
-        return self.render("sitemap.html", page_path(SITEMAP_PAGE), title, self.crumbs_for(None, Crumb(title, None)),
+        return self.page("sitemap.html", page_path(SITEMAP_PAGE), title, self.crumbs_for(None, Crumb(title, None)),
                            extra=extra)
 
-    def not_found(self) -> Output:
-        return self.render("404.html", "404.html", "页面未找到", [Crumb("首页", "index.html"), Crumb("页面未找到", None)])
+    def not_found(self) -> Page:
+        return self.page("404.html", "404.html", "页面未找到", [Crumb("首页", "index.html"), Crumb("页面未找到", None)])
 
-    def feed(self) -> Output:
+    def feed(self) -> Page:
         site = self.site
         docs = sorted(site.public_documents, key=lambda d: (d.published, d.id), reverse=True)[:FEED_SIZE]
         updated = _date(docs[0].published) if docs else _date(site.today)
-        xml = self.env.get_template("feed.xml").render(site=self.config, docs=docs, updated=updated, base=self.config.base_url,
-                                                       date=_date)
-        return Output("feed.xml", xml.encode("utf-8"))
+        return Page("feed.xml", "feed.xml", {"site": self.config, "docs": docs, "updated": updated,
+                                             "base": self.config.base_url, "date": _date}, chrome=False)
 
-    def sitemap_xml(self, pages: list[tuple[str, str | None]]) -> Output:
-        xml = self.env.get_template("sitemap.xml").render(base=self.config.base_url, pages=pages)
-        return Output("sitemap.xml", xml.encode("utf-8"))
+    def sitemap_xml(self, pages: list[tuple[str, str | None]]) -> Page:
+        return Page("sitemap.xml", "sitemap.xml", {"base": self.config.base_url, "pages": pages}, chrome=False)
 
     # --- pieces -------------------------------------------------------------------------------
 
@@ -463,7 +504,12 @@ def sitemap_entries(site: Site) -> list[tuple[str, str | None]]:
 
 
 def render_job(r: Renderer, job: Job) -> list[Output]:
-    """The outputs of one job: its page(s) and the files it copies."""
+    """The outputs of one job: its page(s) rendered and the files it copies."""
+    return [r.emit(part) if isinstance(part, Page) else part for part in plan_job(r, job)]
+
+
+def plan_job(r: Renderer, job: Job) -> list[Page | Output]:
+    """The parts of one job: its page(s), not yet rendered, and the files it copies."""
     what, item = job
     site = r.site
     if what == "home":

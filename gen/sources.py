@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,9 @@ class SourceFile:
     size: int
     text: str | None = None
     """Decoded text for .md/.yml files that decoded cleanly; None otherwise."""
+    mtime_ns: int = 0
+    digest: str = ""
+    """Digest of the bytes of a text file (empty for attachments): what incremental builds compare."""
 
 
 @dataclass
@@ -108,26 +112,39 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
                     tree.findings.append(Finding(display_path(path), 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
-            try:
-                size = path.stat().st_size
-            except OSError as exc:
-                tree.findings.append(Finding(display_path(path), 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
-                continue
-            source = SourceFile(rel=rel, path=path, display=display_path(path), size=size)
-            suffix = path.suffix.lower()
-            if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not _in_bundle(rel, bundle_dirs)):
-                if size > max_text_bytes:
-                    tree.findings.append(Finding(source.display, 1, "file-too-large", ERROR,
-                                                 f"文件有 {size // 1024} KB，超过上限 {max_text_bytes // 1024} KB。"
-                                                 "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
-                    continue
-                text, problem = decode(path.read_bytes(), source.display)
-                if problem:
-                    tree.findings.append(problem)
-                    continue
-                source.text = text
-            _classify(tree, source, suffix)
+            source = read(root, rel, path, max_text_bytes, lambda r: _in_bundle(r, bundle_dirs), tree.findings)
+            if source is not None:
+                _classify(tree, source, path.suffix.lower())
     return tree
+
+
+def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding]) -> SourceFile | None:
+    """Stat one file and decode it if it is text the generator reads; problems go to `findings`."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        findings.append(Finding(display_path(path), 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+        return None
+    source = SourceFile(rel=rel, path=path, display=display_path(path), size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not in_bundle(rel)):
+        if source.size > max_text_bytes:
+            findings.append(Finding(source.display, 1, "file-too-large", ERROR,
+                                    f"文件有 {source.size // 1024} KB，超过上限 {max_text_bytes // 1024} KB。"
+                                    "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
+            return None
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+            return None
+        source.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        text, problem = decode(raw, source.display)
+        if problem:
+            findings.append(problem)
+            return None
+        source.text = text
+    return source
 
 
 def _in_bundle(rel: str, bundle_dirs: set[str]) -> bool:

@@ -37,20 +37,43 @@ def begin(out: Path) -> Path:
     return staging
 
 
-def write_outputs(outputs: list[Output], staging: Path) -> None:
-    """Write outputs into the staging folder (several processes may write disjoint outputs)."""
-    made: set[str] = set()
-    for output in outputs:
-        target = os.path.join(staging, output.path)
-        parent = os.path.dirname(output.path)
-        if parent not in made:
+class Writer:
+    """Writes outputs into one folder, making each parent folder once."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.made: set[str] = set()
+
+    def _target(self, path: str) -> str:
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(path)
+        if parent not in self.made:
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            made.add(parent)
+            self.made.add(parent)
+        return target
+
+    def write(self, output: Output) -> None:
+        target = self._target(output.path)
         if output.source is not None:
             shutil.copyfile(output.source, target)
         else:
             with open(target, "wb") as handle:
                 handle.write(output.data or b"")
+
+    def link(self, previous: Path, path: str) -> bool:
+        """Reuse a file of the previous output as it is (a hard link); False if that cannot be done."""
+        try:
+            os.link(previous, self._target(path))
+            return True
+        except OSError:
+            return False
+
+
+def write_outputs(outputs: list[Output], staging: Path) -> None:
+    """Write outputs into the staging folder (several processes may write disjoint outputs)."""
+    writer = Writer(staging)
+    for output in outputs:
+        writer.write(output)
 
 
 def stage(outputs: list[Output], out: Path) -> Path:

@@ -1,0 +1,188 @@
+"""Incremental builds: render only the pages whose inputs changed, reuse every other file.
+
+A page's key is a digest of everything it shows: its template and its context (documents and
+catalogues count by the digest of their source file), plus the *frame* every page shares — the
+generator's code and templates, the options, site.yml, the column tree with its counts, the home
+page figures, and the identity of every document, catalogue and file (id, visibility, 文号, 索引号),
+which is all that links in a body depend on. Equal key, equal bytes: a page whose key is the one
+recorded for the previous output is hard-linked from it instead of rendered; a copied file is
+reused when its source has the same size and modification time. The record lives in
+`.gongkai-cache/pages.json` and is only trusted for the very output folder it describes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field, is_dataclass
+from pathlib import Path
+
+from . import __version__
+from .config import Column, SiteConfig
+from .model import Catalogue, Document
+from .render import Lazy, Page, Renderer
+from .write import MARKER, Output, Writer
+
+RECORD = "pages.json"
+
+
+def _encode(value, out: list) -> None:
+    """Append a canonical text form of a context value to `out`."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        out.append(repr(value))
+    elif isinstance(value, Document):
+        source = value.source
+        out.append(f"D({source.rel},{source.digest},{[(a.source.rel, a.size) for a in value.attachments]})")
+    elif isinstance(value, (list, tuple)):
+        out.append("[")
+        for item in value:
+            _encode(item, out)
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, dict):
+        out.append("{")
+        for name, item in value.items():
+            out.append(repr(name) + ":")
+            _encode(item, out)
+            out.append(",")
+        out.append("}")
+    elif isinstance(value, dt.date):
+        out.append(value.isoformat())
+    elif isinstance(value, Lazy):
+        out.append(f"L({value.source.rel},{value.source.digest})")
+    elif isinstance(value, Catalogue):
+        out.append(f"C({value.source.rel},{value.source.digest})")
+    elif isinstance(value, Column):
+        out.append(f"K({value.id})")
+    elif isinstance(value, SiteConfig):
+        out.append("S")  # site.yml is part of the frame
+    elif is_dataclass(value):
+        out.append(type(value).__name__)
+        _encode(vars(value), out)
+    elif callable(value):
+        out.append(f"F({value.__module__}.{value.__qualname__})")
+    else:  # a value the encoder does not know must never make two different pages look equal
+        raise TypeError(f"cannot key a page on {type(value).__name__}")
+
+
+def page_key(frame: str, page: Page) -> str:
+    out = [frame, page.template, str(page.chrome)]
+    _encode(page.context, out)
+    return hashlib.blake2b("\x1f".join(out).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def frame_key(renderer: Renderer, options: tuple) -> str:
+    """The digest of everything all pages share (see the module docstring)."""
+    site = renderer.site
+    out = [__version__, repr(options)]
+    for root in (renderer.layouts, Path(__file__).resolve().parent):
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                stat = os.stat(os.path.join(dirpath, name))
+                out.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    config = site.config
+    out.append(f"{config.digest}|{config.base_url}")
+    _encode(renderer.tree, out)
+    _encode(renderer.stats, out)
+    for doc in site.documents:
+        out.append(f"{doc.id}|{site.visibility(doc)}|{getattr(doc, 'doc_no', None)}|{doc.index_no}|{doc.source.rel}")
+    out += [f"c:{c.id}" for c in site.catalogues]
+    out += sorted(f"f:{rel}" for rel in site.files)
+    return hashlib.blake2b("\n".join(out).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def file_key(output: Output) -> str:
+    stat = os.stat(output.source)
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{output.source}"
+
+
+@dataclass
+class Record:
+    """What the previous build wrote: page keys and copied-file keys, by output path."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    folder: Path | None = None
+    """The output folder the record describes (None: nothing to reuse)."""
+
+
+@dataclass
+class Tally:
+    """What one worker did."""
+
+    pages: int = 0
+    rendered: int = 0
+    reused: int = 0
+    record: Record = field(default_factory=Record)
+
+    def add(self, other: "Tally") -> None:
+        self.pages += other.pages
+        self.rendered += other.rendered
+        self.reused += other.reused
+        self.record.pages.update(other.record.pages)
+        self.record.files.update(other.record.files)
+
+
+def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) -> Tally:
+    """Render or reuse every output of `jobs` into the writer's folder."""
+    from .render import plan_job
+    tally = Tally()
+    old = previous.folder
+    for job in jobs:
+        for part in plan_job(renderer, job):
+            if isinstance(part, Page):
+                key = page_key(frame, part)
+                tally.record.pages[part.path] = key
+                if part.path.endswith(".html"):
+                    tally.pages += 1
+                if old is not None and previous.pages.get(part.path) == key and writer.link(old / part.path, part.path):
+                    tally.reused += 1
+                    continue
+                writer.write(renderer.emit(part))
+                tally.rendered += 1
+            else:
+                key = file_key(part)
+                tally.record.files[part.path] = key
+                if old is not None and previous.files.get(part.path) == key and writer.link(old / part.path, part.path):
+                    continue
+                writer.write(part)
+    return tally
+
+
+def load(cache: Path, out: Path) -> Record:
+    """The record of the build that wrote `out`, if `out` is still exactly that build's output."""
+    try:
+        data = json.loads((cache / RECORD).read_text(encoding="utf-8"))
+        if data.get("version") != __version__ or data.get("out") != str(out.resolve()) or data.get("marker") != _identity(out):
+            return Record()
+        return Record(pages=dict(data["pages"]), files=dict(data["files"]), folder=out.resolve())
+    except (OSError, ValueError, KeyError, TypeError):
+        return Record()
+
+
+def store(cache: Path, out: Path, record: Record) -> None:
+    """Remember what was written into `out` (best effort; deleting the cache only costs time)."""
+    try:
+        cache.mkdir(exist_ok=True)
+        temporary = cache / (RECORD + ".tmp")
+        temporary.write_text(json.dumps({"version": __version__, "out": str(out.resolve()), "marker": _identity(out),
+                                         "pages": record.pages, "files": record.files}, ensure_ascii=False,
+                                        separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, cache / RECORD)
+    except OSError:
+        pass
+
+
+def forget(cache: Path) -> None:
+    try:
+        (cache / RECORD).unlink()
+    except OSError:
+        pass
+
+
+def _identity(out: Path) -> str:
+    stat = (out / MARKER).stat()
+    return f"{stat.st_ino}:{stat.st_mtime_ns}"
