@@ -22,32 +22,39 @@ from pathlib import Path
 from . import __version__
 from .config import Column, SiteConfig
 from .model import Catalogue, Document
-from .render import Lazy, Page, Renderer
+from .render import Item, Lazy, Page, Renderer, page_path
 from .write import MARKER, Output, Writer
 
-RECORD = "pages.json"
+def _record_name(out: Path) -> str:
+    """One record per output folder, so `build` (site/) and `serve` (its preview) keep their own."""
+    return "pages-" + hashlib.blake2b(str(out.resolve()).encode("utf-8"), digest_size=6).hexdigest() + ".json"
 
 
-def _encode(value, out: list) -> None:
-    """Append a canonical text form of a context value to `out`."""
+def _encode(value, out: list, mentions: set) -> None:
+    """Append a canonical text form of a context value to `out`; add the documents it shows to `mentions`."""
     if value is None or isinstance(value, (str, int, float, bool)):
         out.append(repr(value))
     elif isinstance(value, Document):
         source = value.source
+        mentions.add(page_path(value.id))
         out.append(f"D({source.rel},{source.digest},{[(a.source.rel, a.size) for a in value.attachments]})")
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for item in value:
-            _encode(item, out)
+            _encode(item, out, mentions)
             out.append(",")
         out.append("]")
     elif isinstance(value, dict):
         out.append("{")
         for name, item in value.items():
             out.append(repr(name) + ":")
-            _encode(item, out)
+            _encode(item, out, mentions)
             out.append(",")
         out.append("}")
+    elif isinstance(value, Item):
+        mentions.add(value.path)
+        out.append("I")
+        _encode(vars(value), out, mentions)
     elif isinstance(value, dt.date):
         out.append(value.isoformat())
     elif isinstance(value, Lazy):
@@ -60,16 +67,17 @@ def _encode(value, out: list) -> None:
         out.append("S")  # site.yml is part of the frame
     elif is_dataclass(value):
         out.append(type(value).__name__)
-        _encode(vars(value), out)
+        _encode(vars(value), out, mentions)
     elif callable(value):
         out.append(f"F({value.__module__}.{value.__qualname__})")
     else:  # a value the encoder does not know must never make two different pages look equal
         raise TypeError(f"cannot key a page on {type(value).__name__}")
 
 
-def page_key(frame: str, page: Page) -> str:
+def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
+    """The key of a page; the page paths of the documents it shows are added to `mentions`."""
     out = [frame, page.template, str(page.chrome)]
-    _encode(page.context, out)
+    _encode(page.context, out, mentions if mentions is not None else set())
     return hashlib.blake2b("\x1f".join(out).encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -85,8 +93,8 @@ def frame_key(renderer: Renderer, options: tuple) -> str:
                 out.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
     config = site.config
     out.append(f"{config.digest}|{config.base_url}")
-    _encode(renderer.tree, out)
-    _encode(renderer.stats, out)
+    _encode(renderer.tree, out, set())
+    _encode(renderer.stats, out, set())
     for doc in site.documents:
         out.append(f"{doc.id}|{site.visibility(doc)}|{getattr(doc, 'doc_no', None)}|{doc.index_no}|{doc.source.rel}")
     out += [f"c:{c.id}" for c in site.catalogues]
@@ -117,6 +125,8 @@ class Tally:
     rendered: int = 0
     reused: int = 0
     record: Record = field(default_factory=Record)
+    mentions: dict[str, set[str]] = field(default_factory=dict)
+    """Page path → page paths of the documents it shows (what the preview re-renders after an edit)."""
 
     def add(self, other: "Tally") -> None:
         self.pages += other.pages
@@ -124,6 +134,7 @@ class Tally:
         self.reused += other.reused
         self.record.pages.update(other.record.pages)
         self.record.files.update(other.record.files)
+        self.mentions.update(other.mentions)
 
 
 def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) -> Tally:
@@ -134,8 +145,10 @@ def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) 
     for job in jobs:
         for part in plan_job(renderer, job):
             if isinstance(part, Page):
-                key = page_key(frame, part)
+                mentions: set[str] = set()
+                key = page_key(frame, part, mentions)
                 tally.record.pages[part.path] = key
+                tally.mentions[part.path] = mentions
                 if part.path.endswith(".html"):
                     tally.pages += 1
                 if old is not None and previous.pages.get(part.path) == key and writer.link(old / part.path, part.path):
@@ -155,7 +168,7 @@ def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) 
 def load(cache: Path, out: Path) -> Record:
     """The record of the build that wrote `out`, if `out` is still exactly that build's output."""
     try:
-        data = json.loads((cache / RECORD).read_text(encoding="utf-8"))
+        data = json.loads((cache / _record_name(out)).read_text(encoding="utf-8"))
         if data.get("version") != __version__ or data.get("out") != str(out.resolve()) or data.get("marker") != _identity(out):
             return Record()
         return Record(pages=dict(data["pages"]), files=dict(data["files"]), folder=out.resolve())
@@ -167,18 +180,18 @@ def store(cache: Path, out: Path, record: Record) -> None:
     """Remember what was written into `out` (best effort; deleting the cache only costs time)."""
     try:
         cache.mkdir(exist_ok=True)
-        temporary = cache / (RECORD + ".tmp")
+        temporary = cache / (_record_name(out) + ".tmp")
         temporary.write_text(json.dumps({"version": __version__, "out": str(out.resolve()), "marker": _identity(out),
                                          "pages": record.pages, "files": record.files}, ensure_ascii=False,
                                         separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, cache / RECORD)
+        os.replace(temporary, cache / _record_name(out))
     except OSError:
         pass
 
 
-def forget(cache: Path) -> None:
+def forget(cache: Path, out: Path) -> None:
     try:
-        (cache / RECORD).unlink()
+        (cache / _record_name(out)).unlink()
     except OSError:
         pass
 

@@ -73,8 +73,13 @@ class Timer:
         return _Stage()
 
 
-def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None) -> tuple[Site | None, list[Finding]]:
-    """Load, parse and model the content; the Site is None only when site.yml is unusable."""
+def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None,
+              known: dict | None = None) -> tuple[Site | None, list[Finding]]:
+    """Load, parse and model the content; the Site is None only when site.yml is unusable.
+
+    `known` (kept by the preview server) maps a document's path to (digest, document, findings)
+    of its last parse: files whose bytes did not change are not parsed again, and it is updated.
+    """
     stage = Timer(timings if timings is not None else {})
     with stage("load"):
         tree = sources.load(content)
@@ -84,7 +89,7 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     sources.enforce_limit(tree, rules.max_text_bytes(config.rules))
     findings = tree.findings + config_findings
     with stage("parse"):
-        documents, catalogues, intros, doc_findings = _parse(tree, config)
+        documents, catalogues, intros, doc_findings = _parse(tree, config, known)
     findings += doc_findings
     with stage("model"):
         site = _assemble(tree, config, documents, catalogues, intros, today, findings)
@@ -135,7 +140,7 @@ def build(options: Options) -> Result:
             with stage("index"):
                 search.index(staging, site)
         with stage("write"):
-            incremental.forget(cache_folder)  # the record must never describe a folder it did not see
+            incremental.forget(cache_folder, options.out)  # the record must never describe a folder it did not see
             write.swap(staging, options.out)
     except BaseException:
         write.discard(staging)
@@ -178,20 +183,36 @@ def default_layouts(content: Path) -> Path:
     return Path(__file__).resolve().parent.parent / "layouts"
 
 
-def _parse(tree: sources.ContentTree, config) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding]]:
+def parse_source(source: sources.SourceFile, config) -> tuple[Document | None, list[Finding]]:
+    """Parse one document file: front matter, body and the typed document (None if unusable)."""
+    if source.text is None:
+        return None, []
+    parsed = frontmatter.parse_document(source.text, source.display)
+    findings = list(parsed.findings)
+    body = markdown.parse(parsed.body, source.display, parsed.body_line)
+    findings += body.findings
+    if parsed.data is None:
+        return None, findings
+    doc, doc_findings = build_document(source, parsed, body, config, source.rel.endswith("/index.md"))
+    source.text = None  # the body keeps what later stages read; one copy of a large column is enough
+    return doc, findings + doc_findings
+
+
+def _parse(tree: sources.ContentTree, config, known: dict | None = None
+           ) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding]]:
     findings: list[Finding] = []
     documents: list[Document] = []
+    if known is not None:
+        for rel in set(known) - {source.rel for source in tree.documents}:
+            del known[rel]
     for source in tree.documents:
-        if source.text is None:
-            continue
-        parsed = frontmatter.parse_document(source.text, source.display)
-        findings += parsed.findings
-        body = markdown.parse(parsed.body, source.display, parsed.body_line)
-        findings += body.findings
-        if parsed.data is None:
-            continue
-        doc, doc_findings = build_document(source, parsed, body, config, source.rel.endswith("/index.md"))
-        source.text = None  # the body keeps what later stages read; one copy of a large column is enough
+        entry = known.get(source.rel) if known is not None else None
+        if entry is not None and source.digest and entry[0] == source.digest:
+            doc, doc_findings = entry[1], entry[2]
+        else:
+            doc, doc_findings = parse_source(source, config)
+            if known is not None:
+                known[source.rel] = (source.digest, doc, doc_findings)
         findings += doc_findings
         if doc is not None:
             documents.append(doc)
@@ -228,6 +249,8 @@ def _parse(tree: sources.ContentTree, config) -> tuple[list[Document], list[Cata
 def _assemble(tree: sources.ContentTree, config, documents: list[Document], catalogues: list[Catalogue],
               intros: list[ColumnIntro], today: dt.date, findings: list[Finding]) -> Site:
     """Attach bundle files to their documents and report layout collisions."""
+    for doc in documents:
+        doc.attachments = []  # a document object may be reused from the previous assembly (preview)
     bundles = {d.source.rel[: -len("/index.md")]: d for d in documents if d.is_bundle}
     column_folders = {c.folder for c in config.all_columns if c.folder}
     kept: list[Document] = []

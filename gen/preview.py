@@ -1,0 +1,289 @@
+"""The preview behind `gongkai serve`: the site kept in memory and brought up to date on each change.
+
+An update goes the shortest safe way:
+
+- **body** — only the Markdown bodies of known documents changed: their own pages are keyed and
+  rendered again; nothing else shows a body.
+- **fields** — front matter changed, but no document appeared, disappeared or changed identity
+  (class, id, 文号, 索引号, visibility) and the column tree and home figures stay the same: the
+  changed documents and those they reference are updated in place, and the pages that show any of
+  them (recorded while keying), their columns, the lists, home, feed, sitemaps and annual reports
+  are keyed again; only pages whose key changed are rendered.
+- **full** — anything else (site.yml, templates, files added, removed or renamed, attachments,
+  catalogues, column introductions): the content is loaded again (unchanged documents are not
+  parsed again) and every page is keyed, as `gongkai build` does, with unchanged pages reused.
+
+A document whose new text does not parse keeps its last good version in the preview, and its
+findings are shown until it is fixed. Pages go to the preview folder (never `site/`): a file is
+replaced atomically, the whole folder only by a full update. Checks run after the pages are
+written, so the browser reloads first and the findings follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import incremental, pipeline, render, rules, sources
+from .findings import ERROR, Finding, sorted_findings
+from .model import AnnualReport, Document
+from .render import Page, page_path
+
+BODY, FIELDS, FULL = "body", "fields", "full"
+_DERIVED = ("_visibility", "public_documents", "on_request_documents", "_relations", "normatives", "currently_valid",
+            "no_longer_valid", "_column_documents")
+"""Site properties computed from documents' fields, dropped when a document changes in place."""
+_IDENTITY = ("id", "doc_no", "index_no", "draft", "disclosure", "published", "column", "is_bundle")
+_NOT_FIELDS = {"source", "body", "attachments"}
+
+
+@dataclass
+class Update:
+    """What one update did."""
+
+    tier: str
+    changed: list[str] = field(default_factory=list)
+    """Output paths written (pages and files)."""
+    seconds: float = 0.0
+    ok: bool = True
+    """False when site.yml is unusable and nothing could be rendered."""
+
+
+class Preview:
+    def __init__(self, content: Path, out: Path, layouts: Path, today: dt.date, search: bool = True,
+                 base_url: str | None = None):
+        self.content = content.resolve()
+        self.out = out.resolve()
+        self.layouts = layouts.resolve()
+        self.today = today
+        self.search = search
+        self.base_url = base_url
+        self.cache = pipeline_cache_folder(content)
+        self.known: dict = {}
+        self.site = None
+        self.renderer: render.Renderer | None = None
+        self.frame = ""
+        self.record = incremental.Record()
+        self.mentions: dict[str, set[str]] = {}
+        self.loader_findings: list[Finding] = []
+        self.edited: dict[str, list[Finding]] = {}
+        """File shown to editors → its loading findings, for documents changed in place since the last full load
+        (a document whose latest text does not parse keeps its last good version in the preview)."""
+        self.findings: list[Finding] = []
+        self.lock = threading.RLock()
+
+    # --- updates --------------------------------------------------------------------------------
+
+    def full(self) -> Update:
+        """Load everything and bring the preview folder up to date (reusing unchanged pages)."""
+        start = time.perf_counter()
+        with self.lock:
+            site, findings = pipeline.load_site(self.content, self.today, known=self.known)
+            self.edited = {}
+            if site is None:
+                self.loader_findings = findings
+                self.findings = sorted_findings(findings)
+                return Update(FULL, ok=False, seconds=time.perf_counter() - start)
+            if self.base_url:
+                site.config.base_url = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+            self.loader_findings = findings
+            previous = self.record if self.record.folder is not None else incremental.load(self.cache, self.out)
+            staging, tally = pipeline.render_and_write(site, self.layouts, self.search, self.out, previous)
+            try:
+                pagefind = self.out / "pagefind"
+                if pagefind.is_dir():  # the old index serves until the new one is ready
+                    shutil.copytree(pagefind, staging / "pagefind", copy_function=os.link)
+                incremental.forget(self.cache, self.out)
+                from . import write
+                write.swap(staging, self.out)
+            except BaseException:
+                from . import write
+                write.discard(staging)
+                raise
+            self.site = site
+            self.renderer = render.Renderer(site, self.layouts, self.search)
+            self.frame = incremental.frame_key(self.renderer, (self.search,))
+            changed = sorted(path for path, key in tally.record.pages.items() if previous.pages.get(path) != key)
+            self.record = tally.record
+            self.record.folder = self.out
+            self.mentions = tally.mentions
+            self._store()
+            return Update(FULL, changed, time.perf_counter() - start)
+
+    def update(self, paths: set[Path]) -> Update:
+        """Bring the preview up to date after the files in `paths` changed (added, edited or removed)."""
+        start = time.perf_counter()
+        with self.lock:
+            if self.site is None:
+                return self.full()
+            rels = set()
+            for path in paths:
+                path = Path(path).resolve()
+                if not path.is_relative_to(self.content):
+                    return self.full()  # a template or static asset
+                rels.add(path.relative_to(self.content).as_posix())
+            plan = self._in_place(rels)
+            if plan is None:
+                return self.full()
+            tier, changed_docs = plan
+            if tier == BODY:
+                jobs = [("document", doc) for doc in changed_docs if self.site.is_public(doc)]
+            else:
+                jobs = self._affected_jobs(changed_docs)
+                if jobs is None:
+                    return self.full()
+            written = self._render(jobs)
+            return Update(tier, written, time.perf_counter() - start)
+
+    def check(self) -> list[Finding]:
+        """Run every rule over the current site: the findings shown in the browser."""
+        with self.lock:
+            if self.site is None:
+                return self.findings
+            found = [f for f in self.loader_findings if f.file not in self.edited]
+            for problems in self.edited.values():
+                found += problems
+            found += rules.run(self.site, self.today)
+            self.findings = sorted_findings(rules.apply_overrides(found, self.site.config.rules))
+            return self.findings
+
+    # --- the fast tiers -------------------------------------------------------------------------
+
+    def _in_place(self, rels: set[str]) -> tuple[str, list[Document]] | None:
+        """Apply edits of known documents in place; None when only a full update will do."""
+        site = self.site
+        limit = rules.max_text_bytes(site.config.rules)
+        tier = BODY
+        edits: list[tuple[Document, Document]] = []
+        for rel in sorted(rels):
+            entry = self.known.get(rel)
+            path = self.content / rel
+            if entry is None or entry[1] is None or not path.is_file() or not rel.endswith(".md") or rel.endswith("_index.md"):
+                return None
+            found: list[Finding] = []
+            display = sources.display_path(path)
+            source = sources.read(self.content, rel, path, limit, lambda _: False, found)
+            if source is None:  # no longer decodes: keep the last good version, show why
+                self.edited[display] = found
+                continue
+            if source.digest == entry[0]:
+                self.edited[display] = entry[2]
+                continue
+            doc, problems = pipeline.parse_source(source, site.config)
+            self.edited[display] = problems
+            if doc is None:
+                continue
+            old = entry[1]
+            if type(doc) is not type(old) or any(getattr(doc, k, None) != getattr(old, k, None) for k in _IDENTITY):
+                return None
+            if any(value != old.__dict__.get(name) for name, value in vars(doc).items() if name not in _NOT_FIELDS):
+                tier = FIELDS
+            edits.append((old, doc))
+            self.known[rel] = (source.digest, old, problems)
+        changed: list[Document] = []
+        for old, new in edits:
+            if tier == FIELDS:
+                changed += [d for d in self._references(old) if d not in changed]
+            attachments = old.attachments
+            old.__dict__.update(new.__dict__)  # every list and index of the site keeps pointing at it
+            old.attachments = attachments
+            if old not in changed:
+                changed.append(old)
+            if tier == FIELDS:
+                changed += [d for d in self._references(old) if d not in changed]
+        if tier == FIELDS:
+            for name in _DERIVED:
+                site.__dict__.pop(name, None)
+            site._validity_cache.clear()
+            renderer = render.Renderer(site, self.layouts, self.search)
+            if incremental.frame_key(renderer, (self.search,)) != self.frame:
+                return None  # the column tree or the home figures changed: every page shows them
+            self.renderer = renderer
+        return tier, changed
+
+    def _references(self, doc: Document) -> list[Document]:
+        """Documents whose pages or validity depend on `doc`'s fields: those it names, and those naming it."""
+        site = self.site
+        refs = [getattr(doc, "interprets", None), getattr(doc, "feedback", None),
+                *getattr(doc, "repeals", []), *getattr(doc, "amends", [])]
+        found = [d for d in (site.resolve(r) for r in refs if isinstance(r, str)) if d is not None]
+        found += site.interpretations_of(doc) + [actor for actor, _ in site.acted_on_by(doc)]
+        return found
+
+    def _affected_jobs(self, changed: list[Document]) -> list | None:
+        site = self.site
+        targets = {page_path(d.id) for d in changed}
+        pages = set(targets)
+        for page, shown in self.mentions.items():
+            if shown & targets:
+                pages.add(page)
+        jobs: list = [("home", None), ("lists", None), ("on_request_list", None), ("feed", None), ("sitemap_xml", None)]
+        columns = {d.column.id: d.column for d in changed}
+        docs = {d.id: d for d in changed}
+        for doc in site.documents:
+            if isinstance(doc, AnnualReport):
+                docs[doc.id] = doc  # its 行政规范性文件 row counts normative documents
+        for page in pages:
+            folder = page[: -len("/index.html")] if page.endswith("/index.html") else ""
+            if folder in site.by_id:
+                docs[folder] = site.by_id[folder]
+            elif folder.split("/page/")[0] in site.columns_by_path:
+                column = site.columns_by_path[folder.split("/page/")[0]]
+                columns[column.id] = column
+        for column in list(columns.values()):
+            for ancestor in column.ancestors():
+                columns[ancestor.id] = ancestor
+        jobs += [("column", c) for c in site.config.all_columns if c.id in columns]
+        jobs += [("document", d) for d in docs.values() if site.is_public(d)]
+        return jobs
+
+    def _render(self, jobs: list) -> list[str]:
+        """Key the pages of `jobs`; render and write those whose key changed, each file atomically."""
+        renderer = self.renderer
+        written = []
+        for job in jobs:
+            for part in render.plan_job(renderer, job):
+                if not isinstance(part, Page):
+                    continue  # files only change in a full update
+                mentions: set[str] = set()
+                key = incremental.page_key(self.frame, part, mentions)
+                self.mentions[part.path] = mentions
+                if self.record.pages.get(part.path) == key:
+                    continue
+                if not written:
+                    incremental.forget(self.cache, self.out)  # the folder no longer matches the stored record
+                _replace(self.out / part.path, renderer.emit(part).data or b"")
+                self.record.pages[part.path] = key
+                written.append(part.path)
+        return written
+
+    def _store(self) -> None:
+        incremental.store(self.cache, self.out, self.record)
+
+    def close(self) -> None:
+        """Remember what the preview folder holds, so the next `serve` reuses it."""
+        with self.lock:
+            if self.record.folder is not None:
+                self._store()
+
+
+def _replace(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def pipeline_cache_folder(content: Path) -> Path:
+    from .cache import folder_for
+    return folder_for(content)
+
+
+def default_folder(content: Path) -> Path:
+    """Where the preview is written: inside the cache folder, never `site/`."""
+    return pipeline_cache_folder(content) / "preview"

@@ -1,0 +1,109 @@
+"""The preview behind `gongkai serve`: each update takes the shortest safe way (body / fields /
+full) and leaves exactly the bytes a clean build of the same content would write."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, TODAY, build
+from gen.preview import BODY, FIELDS, FULL, Preview
+
+EDITED = "employment/2026/butie-2026q2.md"
+NORMATIVE = "normative/2023/rs-2023-3/index.md"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+def _same_as_clean_build(content: Path, preview: Path, tmp: Path) -> None:
+    fresh = tmp / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(content, fresh / "content")
+    result = build(fresh / "content", fresh / "site", search=False)
+    assert result.errors == 0
+    clean, shown = _files(fresh / "site"), _files(preview)
+    assert sorted(shown) == sorted(clean)
+    assert [rel for rel in clean if clean[rel] != shown[rel]] == []
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Preview:
+    content = tmp_path / "work" / "content"
+    shutil.copytree(ROOT / "content", content)
+    p = Preview(content, tmp_path / "work" / "preview", ROOT / "layouts", TODAY, search=False)
+    first = p.full()
+    assert first.ok and first.tier == FULL
+    return p
+
+
+def test_each_update_leaves_the_bytes_of_a_clean_build(preview: Preview, tmp_path: Path):
+    content, out = preview.content, preview.out
+    _same_as_clean_build(content, out, tmp_path)
+
+    _edit(content / EDITED, "\n\n", "\n\n编辑新加的一句话。\n\n")
+    update = preview.update({content / EDITED})
+    assert update.tier == BODY and update.changed == ["employment/2026/butie-2026q2/index.html"]
+    _same_as_clean_build(content, out, tmp_path)
+
+    _edit(content / EDITED, "title: ", "title: 改过的")
+    update = preview.update({content / EDITED})
+    assert update.tier == FIELDS
+    assert "employment/2026/butie-2026q2/index.html" in update.changed and "employment/index.html" in update.changed
+    _same_as_clean_build(content, out, tmp_path)
+
+    # An expiry moves a normative document between the validity lists and changes its banner and
+    # the items of its interpretations' pages.
+    _edit(content / NORMATIVE, "valid_until: 2028-04-30", "valid_until: 2026-06-30")
+    _edit(content / NORMATIVE, "validity: 现行有效", "validity: 失效")
+    update = preview.update({content / NORMATIVE})
+    assert update.tier in (FIELDS, FULL)
+    _same_as_clean_build(content, out, tmp_path)
+
+    # A new document changes every page's column counts: a full update.
+    added = content / "employment/2026/added.md"
+    text = (content / EDITED).read_text(encoding="utf-8").replace("title: 改过的", "title: 新增的")
+    added.write_text(re.sub(r"index_no: (\S+)-(\d+)", lambda m: f"index_no: {m[1]}-{int(m[2]) + 900:05d}", text),
+                     encoding="utf-8")
+    assert preview.update({added}).tier == FULL
+    _same_as_clean_build(content, out, tmp_path)
+
+    added.unlink()
+    assert preview.update({added}).tier == FULL
+    _same_as_clean_build(content, out, tmp_path)
+
+
+def test_a_document_that_stops_parsing_keeps_its_last_good_version(preview: Preview):
+    content = preview.content
+    page = preview.out / "employment/2026/butie-2026q2/index.html"
+    before = page.read_bytes()
+    _edit(content / EDITED, "title: ", "title: [未闭合")
+    update = preview.update({content / EDITED})
+    assert update.changed == [] and page.read_bytes() == before
+    findings = preview.check()
+    assert any(f.severity == "error" and f.file.endswith(EDITED) for f in findings)
+    _edit(content / EDITED, "title: [未闭合", "title: ")
+    preview.update({content / EDITED})
+    assert not any(f.severity == "error" for f in preview.check())
+
+
+def test_a_rule_finding_appears_and_goes(preview: Preview):
+    content = preview.content
+    assert not any(f.severity == "error" for f in preview.check())
+    _edit(content / NORMATIVE, "topic: 就业创业", "topic: 不存在的主题")
+    preview.update({content / NORMATIVE})
+    assert any(f.rule == "topic-unknown" and f.file.endswith(NORMATIVE) for f in preview.check())
+    _edit(content / NORMATIVE, "topic: 不存在的主题", "topic: 就业创业")
+    preview.update({content / NORMATIVE})
+    assert not any(f.rule == "topic-unknown" for f in preview.check())
