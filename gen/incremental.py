@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .config import Column, SiteConfig
 from .model import Catalogue, Document
-from .render import Item, Lazy, Page, Renderer, page_path
+from .render import Item, Lazy, Page, Pager, Renderer, page_path
 from .write import MARKER, Output, Writer
 
 def _record_name(out: Path) -> str:
@@ -38,6 +38,8 @@ def _encode(value, out: list, mentions: set) -> None:
         source = value.source
         mentions.add(page_path(value.id))
         out.append(f"D({source.rel},{source.digest},{[(a.source.rel, a.size) for a in value.attachments]})")
+    elif isinstance(value, Pager):
+        out.append(f"P({value.folder},{len(value)})")
     elif isinstance(value, (list, tuple)):
         out.append("[")
         for item in value:
@@ -81,16 +83,22 @@ def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
     return hashlib.blake2b("\x1f".join(out).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def frame_key(renderer: Renderer, options: tuple) -> str:
-    """The digest of everything all pages share (see the module docstring)."""
-    site = renderer.site
-    out = [__version__, repr(options)]
-    for root in (renderer.layouts, Path(__file__).resolve().parent):
+def code_key(layouts: Path) -> str:
+    """The templates and the generator's own code, by path, size and modification time."""
+    out = [__version__]
+    for root in (layouts, Path(__file__).resolve().parent):
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames.sort()
             for name in sorted(filenames):
                 stat = os.stat(os.path.join(dirpath, name))
                 out.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(out)
+
+
+def frame_key(renderer: Renderer, options: tuple, code: str | None = None) -> str:
+    """The digest of everything all pages share (see the module docstring)."""
+    site = renderer.site
+    out = [code if code is not None else code_key(renderer.layouts), repr(options)]
     config = site.config
     out.append(f"{config.digest}|{config.base_url}")
     _encode(renderer.tree, out, set())

@@ -35,9 +35,9 @@ from .model import AnnualReport, Document
 from .render import Page, page_path
 
 BODY, FIELDS, FULL = "body", "fields", "full"
-_DERIVED = ("_visibility", "public_documents", "on_request_documents", "_relations", "normatives", "currently_valid",
-            "no_longer_valid", "_column_documents")
-"""Site properties computed from documents' fields, dropped when a document changes in place."""
+_DERIVED = ("_relations", "currently_valid", "no_longer_valid", "_column_documents")
+"""Site properties computed from documents' fields other than their identity (visibility and the
+publication date are identity: a change of them is a full update), dropped on an in-place change."""
 _IDENTITY = ("id", "doc_no", "index_no", "draft", "disclosure", "published", "column", "is_bundle")
 _NOT_FIELDS = {"source", "body", "attachments"}
 
@@ -68,6 +68,7 @@ class Preview:
         self.site = None
         self.renderer: render.Renderer | None = None
         self.frame = ""
+        self.code = ""
         self.record = incremental.Record()
         self.mentions: dict[str, set[str]] = {}
         self.loader_findings: list[Finding] = []
@@ -107,7 +108,8 @@ class Preview:
                 raise
             self.site = site
             self.renderer = render.Renderer(site, self.layouts, self.search)
-            self.frame = incremental.frame_key(self.renderer, (self.search,))
+            self.code = incremental.code_key(self.layouts)
+            self.frame = incremental.frame_key(self.renderer, (self.search,), self.code)
             changed = sorted(path for path, key in tally.record.pages.items() if previous.pages.get(path) != key)
             self.record = tally.record
             self.record.folder = self.out
@@ -200,10 +202,9 @@ class Preview:
             for name in _DERIVED:
                 site.__dict__.pop(name, None)
             site._validity_cache.clear()
-            renderer = render.Renderer(site, self.layouts, self.search)
-            if incremental.frame_key(renderer, (self.search,)) != self.frame:
+            self.renderer.refresh()
+            if incremental.frame_key(self.renderer, (self.search,), self.code) != self.frame:
                 return None  # the column tree or the home figures changed: every page shows them
-            self.renderer = renderer
         return tier, changed
 
     def _references(self, doc: Document) -> list[Document]:

@@ -86,6 +86,18 @@ class Lazy:
         self.make = make
 
 
+class Pager(tuple):
+    """(number, output path) of every page of a column; one shared by all of them."""
+
+    folder: str
+
+    @classmethod
+    def of(cls, folder: str, pages: int) -> "Pager":
+        pager = cls((n, page_path(folder if n == 1 else f"{folder}/page/{n}")) for n in range(1, pages + 1))
+        pager.folder = folder
+        return pager
+
+
 @dataclass
 class Crumb:
     title: str
@@ -151,6 +163,10 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.layouts = layouts
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Compute the column tree and the home figures again (after documents changed in place)."""
         self.tree = [self._node(c) for c in self.config.columns]
         self.stats = self._stats()
 
@@ -237,11 +253,11 @@ class Renderer:
         children = [(self._node(child), [self.item(d) for d in site.column_documents(child)[:5]])
                     for child in column.children]
         pages = max(1, -(-len(docs) // PAGE_SIZE))
+        pager = Pager.of(column.path, pages)
         outputs = []
         for number in range(1, pages + 1):
             folder = column.path if number == 1 else f"{column.path}/page/{number}"
             chunk = docs[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-            pager = [(n, page_path(column.path if n == 1 else f"{column.path}/page/{n}")) for n in range(1, pages + 1)]
             crumbs = self.crumbs_for(column)
             crumbs[-1] = Crumb(column.title, None)
             outputs.append(self.page(
