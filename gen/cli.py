@@ -39,23 +39,37 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=("text", "json", "github"), default="text", help="问题清单的输出格式")
         p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
         p.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出进度和汇总")
+        p.add_argument("--verbose", "-v", action="store_true", help="输出每个步骤及其用时（在终端上默认输出，在 CI 中默认不输出）")
 
     build = commands.add_parser("build", help="检查内容并生成网站")
     common(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="输出目录（默认 site/）")
     build.add_argument("--base-url", default=None, help="网站正式地址，用于 sitemap.xml 和订阅（默认取 site.yml）")
     build.add_argument("--no-search", action="store_true", help="不建立搜索索引")
+    build.add_argument("--no-incremental", action="store_true",
+                       help="不复用上次生成的页面，全部重新生成（缓存在 .gongkai-cache/，可随时删除）")
 
     check = commands.add_parser("check", help="只检查内容，不生成网站")
     common(check)
 
-    serve = commands.add_parser("serve", help="生成网站并在本机预览")
+    serve = commands.add_parser("serve", help="生成预览并在本机打开，修改内容后自动更新、浏览器自动刷新")
     common(serve)
-    serve.add_argument("--out", type=Path, default=Path("site"))
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--out", type=Path, default=None, help="预览目录（默认 .gongkai-cache/preview/，不会改动 site/）")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只允许本机访问）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示自动选一个空闲端口）")
     serve.add_argument("--base-url", default=None)
-    serve.add_argument("--no-search", action="store_true")
+    serve.add_argument("--no-search", action="store_true", help="不建立搜索索引")
+    serve.add_argument("--no-watch", action="store_true", help="只生成并预览，不监视修改")
+
+    new = commands.add_parser("new", help="按模板新建一个文档（带齐必填字段、下一个可用索引号和今天的日期）")
+    new.add_argument("kind", choices=("normative", "policy", "interpretation", "guide", "annual_report", "consultation",
+                                      "article", "plan"), help="文档类别")
+    new.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    new.add_argument("--title", default=None, help="标题")
+    new.add_argument("--column", default=None, help="栏目 id（默认取该类别的第一个栏目）")
+    new.add_argument("--interprets", default=None, help="解读所对应文件的 id 或文号（interpretation 必填）")
+    new.add_argument("--name", default=None, help="文件名（不含 .md；默认按日期生成）")
+    new.add_argument("--today", type=_date, default=None, help="发布日期 YYYY-MM-DD（默认今天）")
 
     archive = commands.add_parser("archive", help="生成移交档案馆、公共图书馆的离线归档包（BagIt 格式 zip）")
     common(archive)
@@ -99,11 +113,26 @@ def main(argv: list[str] | None = None) -> int:
     if not args.content.is_dir():
         print(f"gongkai: 内容目录 {args.content} 不存在。请用 --content 指定，或在含有 content/ 的目录中运行。", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "new":
+        from .scaffold import ScaffoldError, scaffold
+        try:
+            path, notes = scaffold(args.content, args.kind, today, title=args.title, column=args.column,
+                                   interprets=args.interprets, name=args.name)
+        except ScaffoldError as exc:
+            print(f"gongkai new: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"已新建 {path}")
+        for note in notes:
+            print(f"  {note}")
+        return EXIT_OK
+    progress = _progress(args)
+    if args.command == "serve":
+        return _serve(args, today, progress)
     if args.command == "check":
-        result = pipeline.check(args.content, today)
-    elif args.command in ("build", "serve"):
+        result = pipeline.check(args.content, today, progress=progress)
+    elif args.command == "build":
         options = pipeline.Options(content=args.content, out=args.out, today=today, base_url=args.base_url,
-                                   search=not args.no_search)
+                                   search=not args.no_search, incremental=not args.no_incremental, progress=progress)
         try:
             result = pipeline.build(options)
         except Exception as exc:  # output problems (disk full, Pagefind) are not content findings
@@ -133,12 +162,13 @@ def main(argv: list[str] | None = None) -> int:
     failed = result.errors > 0 or (args.strict and result.warnings > 0)
     if args.format == "text" and not args.quiet:
         print(summary_line(result.errors, result.warnings, documents))
-        if args.command in ("build", "serve"):
+        if args.command == "build":
             if result.unchanged:
                 print(f"内容和模板自上次生成以来没有变化，{args.out}/ 保持不变（{result.pages} 个页面）。")
             elif result.written:
                 timing = "，".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
-                print(f"已生成 {result.pages} 个页面到 {args.out}/（{timing}）。")
+                reused = f"，其中 {result.reused} 个未变化、沿用上次的结果" if result.reused else ""
+                print(f"已生成 {result.pages} 个页面到 {args.out}/{reused}（{timing}）。")
             else:
                 print("存在错误，未生成网站；原有网站保持不变。请按上面的提示修改后重试。")
         if args.command == "archive":
@@ -148,9 +178,65 @@ def main(argv: list[str] | None = None) -> int:
                       f"目录 {result.catalogue} 条；包内 {result.payload_files} 个文件，{result.size / 1024 / 1024:.1f} MB（{timing}）。")
             else:
                 print("存在错误，未生成归档包。请按上面的提示修改后重试。")
-    if args.command == "serve" and result.written:
-        from .serve import serve
-        return serve(args.out, args.host, args.port)
     if failed:
         return EXIT_FINDINGS
+    return EXIT_OK
+
+
+STAGES_ZH = {"load": "读取内容", "parse": "解析文档", "model": "建立站点模型", "check": "检查规则", "render": "生成页面",
+             "index": "建立搜索索引", "write": "写入输出目录", "package": "打包"}
+
+
+def _progress(args) -> "pipeline.Progress | None":
+    """Stage lines with timings on a terminal (or with --verbose); nothing in CI or with --quiet."""
+    import os
+    if args.quiet or getattr(args, "format", "text") != "text":
+        return None
+    if not args.verbose and (not sys.stderr.isatty() or os.environ.get("CI")):
+        return None
+
+    def report(stage: str, seconds: float) -> None:
+        print(f"  · {STAGES_ZH.get(stage, stage)}　{seconds:.2f} 秒", file=sys.stderr, flush=True)
+    return report
+
+
+def _serve(args, today: dt.date, progress) -> int:
+    """Build the preview, serve it, and keep it current until Ctrl+C."""
+    import signal
+    import time
+    from .preview import Preview, default_folder
+    from .serve import Live, serve
+
+    layouts = pipeline.default_layouts(args.content)
+    out = args.out or default_folder(args.content)
+    preview = Preview(args.content, out, layouts, today, search=not args.no_search, base_url=args.base_url)
+    say = (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
+    start = time.perf_counter()
+    try:
+        first = preview.full()
+    except Exception as exc:
+        from .write import OutputError
+        if isinstance(exc, (OutputError, OSError)):
+            print(f"gongkai: 预览生成失败：{exc}", file=sys.stderr)
+            return EXIT_FINDINGS
+        raise
+    if not first.ok:
+        print(format_findings(preview.findings, args.format, 0))
+        print("site.yml 无法使用，不能生成预览。请按上面的提示修改后重试。", file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.no_watch:
+        print(format_findings(preview.check(), args.format, len(preview.site.documents)))
+        return serve(out, args.host, args.port)
+    live = Live(preview, args.host, args.port, [args.content, layouts], say)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    live.start()
+    documents = len(preview.site.documents)
+    say(f"预览已生成：{documents} 个文档，{len(first.changed)} 个页面重新生成（{time.perf_counter() - start:.2f} 秒）。")
+    print(f"预览地址：{live.address}　（修改 content/ 或 layouts/ 后自动更新，浏览器自动刷新；按 Ctrl+C 停止）", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        live.stop()
+        print("已停止。", file=sys.stderr)
     return EXIT_OK

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import frontmatter, markdown, rules, sources
 from .config import load_config
@@ -27,6 +28,7 @@ class Options:
     """Templates and static assets; default: `layouts/` beside `content/`, else the packaged ones."""
     incremental: bool = True
     """Reuse the unchanged pages of the previous output (`--no-incremental`: render everything)."""
+    progress: Progress | None = None
 
 
 @dataclass
@@ -55,11 +57,16 @@ class Result:
         return count(self.findings)[1]
 
 
-class Timer:
-    """Adds the seconds spent in each named stage to a timings dict."""
+Progress = Callable[[str, float], None]
+"""Told each stage's name and seconds when it ends (the CLI prints stage lines on a terminal)."""
 
-    def __init__(self, timings: dict[str, float]):
+
+class Timer:
+    """Adds the seconds spent in each named stage to a timings dict (and tells `progress`)."""
+
+    def __init__(self, timings: dict[str, float], progress: Progress | None = None):
         self.timings = timings
+        self.progress = progress
 
     def __call__(self, name: str):
         timer = self
@@ -69,18 +76,21 @@ class Timer:
                 self.start = time.perf_counter()
 
             def __exit__(self, *exc):
-                timer.timings[name] = timer.timings.get(name, 0.0) + time.perf_counter() - self.start
+                seconds = time.perf_counter() - self.start
+                timer.timings[name] = timer.timings.get(name, 0.0) + seconds
+                if timer.progress is not None and exc[0] is None:
+                    timer.progress(name, seconds)
         return _Stage()
 
 
 def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None,
-              known: dict | None = None) -> tuple[Site | None, list[Finding]]:
+              known: dict | None = None, progress: Progress | None = None) -> tuple[Site | None, list[Finding]]:
     """Load, parse and model the content; the Site is None only when site.yml is unusable.
 
     `known` (kept by the preview server) maps a document's path to (digest, document, findings)
     of its last parse: files whose bytes did not change are not parsed again, and it is updated.
     """
-    stage = Timer(timings if timings is not None else {})
+    stage = Timer(timings if timings is not None else {}, progress)
     with stage("load"):
         tree = sources.load(content)
     config, config_findings = load_config(tree.site_config)
@@ -96,14 +106,14 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     return site, findings
 
 
-def check(content: Path, today: dt.date, timings: dict[str, float] | None = None) -> Result:
+def check(content: Path, today: dt.date, timings: dict[str, float] | None = None,
+          progress: Progress | None = None) -> Result:
     """Load and check the content without writing anything."""
     timings = timings if timings is not None else {}
-    site, findings = load_site(content, today, timings)
+    site, findings = load_site(content, today, timings, progress=progress)
     if site is not None:
-        start = time.perf_counter()
-        findings += rules.run(site, today)
-        timings["check"] = time.perf_counter() - start
+        with Timer(timings, progress)("check"):
+            findings += rules.run(site, today)
         findings = rules.apply_overrides(findings, site.config.rules)
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
@@ -121,11 +131,11 @@ def build(options: Options) -> Result:
         findings, documents, pages = remembered
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
                       timings={"cache": looked_up})
-    result = check(options.content, options.today)
+    result = check(options.content, options.today, progress=options.progress)
     result.timings = {"cache": looked_up, **result.timings}
     if result.site is None or result.errors:
         return result
-    stage = Timer(result.timings)
+    stage = Timer(result.timings, options.progress)
     site = result.site
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
