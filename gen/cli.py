@@ -36,7 +36,8 @@ def make_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
         p.add_argument("--today", type=_date, default=None, help="用于有效性、禁发期和期限计算的日期 YYYY-MM-DD（默认今天）")
-        p.add_argument("--format", choices=("text", "json", "github"), default="text", help="问题清单的输出格式")
+        p.add_argument("--format", choices=("text", "json", "github", "codeclimate"), default="text",
+                       help="问题清单的输出格式：text 文字；json；github 为 GitHub Actions 注释；codeclimate 为 GitLab 代码质量报告")
         p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
         p.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出进度和汇总")
         p.add_argument("--verbose", "-v", action="store_true", help="输出每个步骤及其用时（在终端上默认输出，在 CI 中默认不输出）")
@@ -60,6 +61,10 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--base-url", default=None)
     serve.add_argument("--no-search", action="store_true", help="不建立搜索索引")
     serve.add_argument("--no-watch", action="store_true", help="只生成并预览，不监视修改")
+
+    init_ci = commands.add_parser("init-ci", help="为专栏的仓库写入持续集成配置（GitHub Actions、GitLab CI 或 pre-commit）")
+    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit"), help="写入哪一种配置")
+    init_ci.add_argument("--content", type=Path, default=Path("content"), help="内容目录（配置写在它的上一级目录）")
 
     new = commands.add_parser("new", help="按模板新建一个文档（带齐必填字段、下一个可用索引号和今天的日期）")
     new.add_argument("kind", choices=("normative", "policy", "interpretation", "guide", "annual_report", "consultation",
@@ -89,6 +94,13 @@ def format_findings(findings: list[Finding], fmt: str, documents: int) -> str:
                                          "message": f.message} for f in findings],
                            "summary": {"errors": errors, "warnings": warnings, "documents": documents}},
                           ensure_ascii=False, indent=2)
+    if fmt == "codeclimate":
+        import hashlib
+        return json.dumps([{"type": "issue", "check_name": f.rule, "description": f"[{f.rule}] {f.message}",
+                            "categories": ["Style"], "severity": "major" if f.severity == "error" else "minor",
+                            "fingerprint": hashlib.sha1(f"{f.file}:{f.line}:{f.rule}:{f.message}".encode()).hexdigest(),
+                            "location": {"path": f.file, "lines": {"begin": max(1, f.line)}}} for f in findings],
+                          ensure_ascii=False, indent=2)
     lines = []
     for f in findings:
         if fmt == "github":
@@ -109,10 +121,12 @@ def summary_line(errors: int, warnings: int, documents: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    today = args.today or dt.date.today()
+    today = getattr(args, "today", None) or dt.date.today()
     if not args.content.is_dir():
         print(f"gongkai: 内容目录 {args.content} 不存在。请用 --content 指定，或在含有 content/ 的目录中运行。", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "init-ci":
+        return _init_ci(args)
     if args.command == "new":
         from .scaffold import ScaffoldError, scaffold
         try:
@@ -239,4 +253,22 @@ def _serve(args, today: dt.date, progress) -> int:
     except KeyboardInterrupt:
         live.stop()
         print("已停止。", file=sys.stderr)
+    return EXIT_OK
+
+
+CI_TEMPLATES = {"github": ("github-actions.yml", ".github/workflows/gongkai.yml"),
+                "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
+                "pre-commit": ("pre-commit-config.yaml", ".pre-commit-config.yaml")}
+
+
+def _init_ci(args) -> int:
+    """Write a CI template into the column's repository (the folder holding content/); never overwrite."""
+    template, target = CI_TEMPLATES[args.target]
+    path = args.content.resolve().parent / target
+    if path.exists():
+        print(f"gongkai: {path} 已存在，未改动。如需重新生成，请先删除或改名。", file=sys.stderr)
+        return EXIT_USAGE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((Path(__file__).resolve().parent / "data" / "ci" / template).read_bytes())
+    print(f"已写入 {path}")
     return EXIT_OK

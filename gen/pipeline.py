@@ -190,7 +190,11 @@ def default_layouts(content: Path) -> Path:
     beside = content.resolve().parent / "layouts"
     if (beside / "base.html").is_file():
         return beside
-    return Path(__file__).resolve().parent.parent / "layouts"
+    source = Path(__file__).resolve().parent.parent / "layouts"  # a checkout or an editable install
+    if (source / "base.html").is_file():
+        return source
+    import sys
+    return Path(sys.prefix) / "share" / "gongkai" / "layouts"  # a wheel
 
 
 def parse_source(source: sources.SourceFile, config) -> tuple[Document | None, list[Finding]]:
