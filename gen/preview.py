@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import incremental, pipeline, render, rules, sources
-from .findings import ERROR, Finding, sorted_findings
+from .findings import Finding, sorted_findings
 from .model import AnnualReport, Document
 from .render import Page, page_path
 
@@ -142,17 +142,27 @@ class Preview:
             written = self._render(jobs)
             return Update(tier, written, time.perf_counter() - start)
 
-    def check(self) -> list[Finding]:
-        """Run every rule over the current site: the findings shown in the browser."""
+    def check(self, fork: bool = False) -> list[Finding]:
+        """Run every rule over the current site: the findings shown in the browser.
+
+        With `fork`, the rules run in a child process forked from a consistent snapshot (taken
+        under the lock), on the other core: the server's next update is not slowed down by them.
+        """
         with self.lock:
-            if self.site is None:
+            site = self.site
+            if site is None:
                 return self.findings
             found = [f for f in self.loader_findings if f.file not in self.edited]
             for problems in self.edited.values():
                 found += problems
-            found += rules.run(self.site, self.today)
-            self.findings = sorted_findings(rules.apply_overrides(found, self.site.config.rules))
-            return self.findings
+            if fork and hasattr(os, "fork"):
+                child = _fork(lambda: rules.run(site, self.today))
+        found += child() if fork and hasattr(os, "fork") else rules.run(site, self.today)
+        findings = sorted_findings(rules.apply_overrides(found, site.config.rules))
+        with self.lock:
+            if self.site is site:
+                self.findings = findings
+        return findings
 
     # --- the fast tiers -------------------------------------------------------------------------
 
@@ -271,6 +281,38 @@ class Preview:
         with self.lock:
             if self.record.folder is not None:
                 self._store()
+
+
+def _fork(work):
+    """Start `work()` in a forked child now; return a function that waits for and returns its result."""
+    import gc
+    import pickle
+    rules.load_all()  # never import in the child: another thread may hold the import lock at fork time
+    read_end, write_end = os.pipe()
+    gc.freeze()  # the child's collector leaves the inherited objects (and their pages) alone
+    try:
+        pid = os.fork()
+    finally:
+        gc.unfreeze()
+    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(work()))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result():
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise RuntimeError("检查进程异常退出")
+        return pickle.loads(data)
+    return result
 
 
 def _replace(target: Path, data: bytes) -> None:

@@ -171,19 +171,25 @@ class Live:
         self.server = make_server(preview.out, host, port, self.hub)
         self.address = f"http://{host}:{self.server.server_address[1]}/"
         self._index_wanted = threading.Event()
+        self._check_wanted = threading.Event()
+        self.watching = threading.Event()
+        self.checks = 0
+        """Checks finished (tests wait on it)."""
         self.index_done = threading.Event()
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for target in (self.server.serve_forever, self._watch, self._indexer):
+        for target in (self.server.serve_forever, self._watch, self._indexer, self._checker):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self.threads.append(thread)
+        self.watching.wait(timeout=30)  # an edit made once the address is shown is never missed
         self._after_change()
 
     def stop(self) -> None:
         self.stop_event.set()
         self._index_wanted.set()
+        self._check_wanted.set()
         self.hub.send("stop", {})
         self.server.shutdown()
         self.server.server_close()
@@ -202,24 +208,50 @@ class Live:
         self._after_change()
 
     def _after_change(self) -> None:
-        findings = self.preview.check()
-        self.hub.send("findings", {"_findings": findings})
-        errors = [f for f in findings if f.severity == ERROR]
-        if errors:
-            self.say(f"有 {len(errors)} 个错误（浏览器中会显示）：")
-            for f in errors[:10]:
-                self.say(f"  {f.file}:{f.line} [{f.rule}] {f.message}")
+        """Pages are served: now the checks and the search index catch up, in the background."""
+        self._check_wanted.set()
         if self.preview.search:
             self.index_done.clear()
             self._index_wanted.set()
 
+    def _checker(self) -> None:
+        """Run the checks after every change (coalesced) and send the findings to the browsers."""
+        shown: list[Finding] | None = None
+        while not self.stop_event.is_set():
+            self._check_wanted.wait()
+            if self.stop_event.is_set():
+                return
+            self._check_wanted.clear()
+            try:
+                findings = self.preview.check(fork=True)
+            except Exception as exc:  # raced with an update: the next check settles it
+                self.say(f"检查未完成（{exc!r}），稍后重试。")
+                self._check_wanted.set()
+                time.sleep(0.2)
+                continue
+            self.checks += 1
+            self.hub.send("findings", {"_findings": findings})
+            if findings != shown:
+                shown = findings
+                errors = [f for f in findings if f.severity == ERROR]
+                if errors:
+                    self.say(f"有 {len(errors)} 个错误（浏览器中会显示）：")
+                    for f in errors[:10]:
+                        self.say(f"  {f.file}:{f.line} [{f.rule}] {f.message}")
+                else:
+                    warnings = sum(1 for f in findings if f.severity == WARNING)
+                    self.say("检查通过" + (f"，{warnings} 个警告。" if warnings else "，没有发现问题。"))
+
     def _watch(self) -> None:
         import watchfiles
+        # An empty set comes every 200 ms without changes: the first one says the watches are in place.
         for changes in watchfiles.watch(*self.watch, stop_event=self.stop_event, debounce=400, step=20,
-                                        raise_interrupt=False):
+                                        rust_timeout=200, yield_on_timeout=True, raise_interrupt=False):
+            self.watching.set()
             if self.stop_event.is_set():
                 break
-            self.changed({Path(path) for _, path in changes})
+            if changes:
+                self.changed({Path(path) for _, path in changes})
 
     def _indexer(self) -> None:
         """Rebuild the search index in the background whenever pages changed, newest content last."""
