@@ -338,3 +338,22 @@ def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
     note.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     assert main(["build", "--today", "2026-11-24", "--no-search"]) == 1
     assert main(["build", "--today", "2026-11-24", "--no-search"]) == 1
+
+
+def test_stage_lines_on_request_and_quiet_in_ci(tmp_path, capsys, monkeypatch):
+    from gen import cli
+    content = ROOT / "content"
+    monkeypatch.setenv("CI", "true")
+    assert cli.main(["check", "--content", str(content), "--today", "2026-11-23"]) == 0
+    err = capsys.readouterr().err
+    assert "读取内容" not in err
+    out = tmp_path / "site"
+    assert cli.main(["build", "--content", str(content), "--out", str(out), "--today", "2026-11-23", "--no-search",
+                     "--verbose"]) == 0
+    captured = capsys.readouterr()
+    stages = [line for line in captured.err.splitlines() if line.strip().startswith("·")]
+    assert [s.split()[1] for s in stages] == ["读取内容", "解析文档", "建立站点模型", "检查规则", "生成页面", "写入输出目录"]
+    assert all(s.rstrip().endswith("秒") for s in stages)
+    assert cli.main(["build", "--content", str(content), "--out", str(out), "--today", "2026-11-23", "--no-search",
+                     "--verbose", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
