@@ -126,9 +126,16 @@ class Preview:
             rels = set()
             for path in paths:
                 path = Path(path).resolve()
+                if path.name.startswith(".") or path.name.endswith("~"):
+                    continue  # editors' temporary and backup files are never content
                 if not path.is_relative_to(self.content):
                     return self.full()  # a template or static asset
-                rels.add(path.relative_to(self.content).as_posix())
+                rel = path.relative_to(self.content).as_posix()
+                if not path.exists() and rel not in self._sources():
+                    continue  # a file that came and went while saving (vim's 4913, atomic saves)
+                rels.add(rel)
+            if not rels:
+                return Update(BODY, [], time.perf_counter() - start)
             plan = self._in_place(rels)
             if plan is None:
                 return self.full()
@@ -216,6 +223,12 @@ class Preview:
             if incremental.frame_key(self.renderer, (self.search,), self.code) != self.frame:
                 return None  # the column tree or the home figures changed: every page shows them
         return tier, changed
+
+    def _sources(self) -> set[str]:
+        """Every file under content/ the current site was made from."""
+        site = self.site
+        return (set(self.known) | set(site.files) | {c.source.rel for c in site.catalogues}
+                | {i.source.rel for i in site.intros.values()} | {"site.yml", "wordlist.yml"})
 
     def _references(self, doc: Document) -> list[Document]:
         """Documents whose pages or validity depend on `doc`'s fields: those it names, and those naming it."""

@@ -107,3 +107,12 @@ def test_a_rule_finding_appears_and_goes(preview: Preview):
     _edit(content / NORMATIVE, "topic: 不存在的主题", "topic: 就业创业")
     preview.update({content / NORMATIVE})
     assert not any(f.rule == "topic-unknown" for f in preview.check())
+
+
+def test_editors_temporary_files_are_not_content(preview: Preview):
+    content = preview.content
+    swap = content / "employment/2026/.butie-2026q2.md.swp"
+    swap.write_text("x", encoding="utf-8")
+    gone = content / "employment/2026/4913"  # vim checks that it may write here, then deletes the file
+    assert preview.update({swap, gone, content / "employment/2026/butie-2026q2.md~"}).changed == []
+    assert preview.update({swap}).tier == BODY
