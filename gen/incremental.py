@@ -95,7 +95,7 @@ def code_key(layouts: Path) -> str:
     return "\n".join(out)
 
 
-def frame_key(renderer: Renderer, options: tuple, code: str | None = None) -> str:
+def frame_key(renderer: Renderer, options: tuple, code: str | None = None, identity: str | None = None) -> str:
     """The digest of everything all pages share (see the module docstring)."""
     site = renderer.site
     out = [code if code is not None else code_key(renderer.layouts), repr(options)]
@@ -103,8 +103,14 @@ def frame_key(renderer: Renderer, options: tuple, code: str | None = None) -> st
     out.append(f"{config.digest}|{config.base_url}")
     _encode(renderer.tree, out, set())
     _encode(renderer.stats, out, set())
-    for doc in site.documents:
-        out.append(f"{doc.id}|{site.visibility(doc)}|{getattr(doc, 'doc_no', None)}|{doc.index_no}|{doc.source.rel}")
+    out.append(identity if identity is not None else identity_key(site))
+    return hashlib.blake2b("\n".join(out).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def identity_key(site) -> str:
+    """What links and references depend on: every document's id, visibility, 文号, 索引号 and file; catalogues; files."""
+    out = [f"{doc.id}|{site.visibility(doc)}|{getattr(doc, 'doc_no', None)}|{doc.index_no}|{doc.source.rel}|{doc.published}"
+           for doc in site.documents]
     out += [f"c:{c.id}" for c in site.catalogues]
     out += sorted(f"f:{rel}" for rel in site.files)
     return hashlib.blake2b("\n".join(out).encode("utf-8"), digest_size=16).hexdigest()

@@ -31,15 +31,20 @@ from pathlib import Path
 
 from . import incremental, pipeline, render, rules, sources
 from .findings import Finding, sorted_findings
-from .model import AnnualReport, Document
+from .model import AnnualReport, Document, Normative
 from .render import Page, page_path
+from .site import CATALOGUE
 
 BODY, FIELDS, FULL = "body", "fields", "full"
-_DERIVED = ("_relations", "currently_valid", "no_longer_valid", "_column_documents")
+_DERIVED = ("currently_valid", "no_longer_valid")
 """Site properties computed from documents' fields other than their identity (visibility and the
-publication date are identity: a change of them is a full update), dropped on an in-place change."""
+publication date are identity: a change of them is a full update), dropped on an in-place change;
+`_relations` goes too when a reference changed, `_column_documents` when the order did."""
+_REFERENCES = ("interprets", "repeals", "amends")
 _IDENTITY = ("id", "doc_no", "index_no", "draft", "disclosure", "published", "column", "is_bundle")
 _NOT_FIELDS = {"source", "body", "attachments"}
+_ORDER = ("pinned", "year")
+"""Fields that order a column besides the publication date (identity)."""
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Preview:
         self.renderer: render.Renderer | None = None
         self.frame = ""
         self.code = ""
+        self.identity = ""
+        """Digest of what an in-place change never alters (ids, visibility, 文号, 索引号, dates, files)."""
         self.record = incremental.Record()
         self.mentions: dict[str, set[str]] = {}
         self.loader_findings: list[Finding] = []
@@ -109,7 +116,8 @@ class Preview:
             self.site = site
             self.renderer = render.Renderer(site, self.layouts, self.search)
             self.code = incremental.code_key(self.layouts)
-            self.frame = incremental.frame_key(self.renderer, (self.search,), self.code)
+            self.identity = incremental.identity_key(site)
+            self.frame = incremental.frame_key(self.renderer, (self.search,), self.code, self.identity)
             changed = sorted(path for path, key in tally.record.pages.items() if previous.pages.get(path) != key)
             self.record = tally.record
             self.record.folder = self.out
@@ -139,13 +147,11 @@ class Preview:
             plan = self._in_place(rels)
             if plan is None:
                 return self.full()
-            tier, changed_docs = plan
+            tier, changed_docs, reordered = plan
             if tier == BODY:
-                jobs = [("document", doc) for doc in changed_docs if self.site.is_public(doc)]
+                jobs = [(("document", doc), None) for doc in changed_docs if self.site.is_public(doc)]
             else:
-                jobs = self._affected_jobs(changed_docs)
-                if jobs is None:
-                    return self.full()
+                jobs = self._affected_jobs(changed_docs, reordered)
             written = self._render(jobs)
             return Update(tier, written, time.perf_counter() - start)
 
@@ -173,11 +179,12 @@ class Preview:
 
     # --- the fast tiers -------------------------------------------------------------------------
 
-    def _in_place(self, rels: set[str]) -> tuple[str, list[Document]] | None:
+    def _in_place(self, rels: set[str]) -> tuple[str, list[Document], bool] | None:
         """Apply edits of known documents in place; None when only a full update will do."""
         site = self.site
         limit = rules.max_text_bytes(site.config.rules)
         tier = BODY
+        reordered = relinked = False
         edits: list[tuple[Document, Document]] = []
         for rel in sorted(rels):
             entry = self.known.get(rel)
@@ -202,6 +209,10 @@ class Preview:
                 return None
             if any(value != old.__dict__.get(name) for name, value in vars(doc).items() if name not in _NOT_FIELDS):
                 tier = FIELDS
+            if any(getattr(doc, k, None) != getattr(old, k, None) for k in _ORDER):
+                reordered = True
+            if any(getattr(doc, k, None) != getattr(old, k, None) for k in _REFERENCES):
+                relinked = True
             edits.append((old, doc))
             self.known[rel] = (source.digest, old, problems)
         changed: list[Document] = []
@@ -216,13 +227,13 @@ class Preview:
             if tier == FIELDS:
                 changed += [d for d in self._references(old) if d not in changed]
         if tier == FIELDS:
-            for name in _DERIVED:
+            for name in _DERIVED + (("_relations",) if relinked else ()) + (("_column_documents",) if reordered else ()):
                 site.__dict__.pop(name, None)
             site._validity_cache.clear()
             self.renderer.refresh()
-            if incremental.frame_key(self.renderer, (self.search,), self.code) != self.frame:
+            if incremental.frame_key(self.renderer, (self.search,), self.code, self.identity) != self.frame:
                 return None  # the column tree or the home figures changed: every page shows them
-        return tier, changed
+        return tier, changed, reordered
 
     def _sources(self) -> set[str]:
         """Every file under content/ the current site was made from."""
@@ -239,40 +250,47 @@ class Preview:
         found += site.interpretations_of(doc) + [actor for actor, _ in site.acted_on_by(doc)]
         return found
 
-    def _affected_jobs(self, changed: list[Document]) -> list | None:
+    def _affected_jobs(self, changed: list[Document], reordered: bool) -> list[tuple[tuple, set[str] | None]]:
+        """(job, the only pages of it to key — None for all) for an in-place change of `changed`."""
         site = self.site
         targets = {page_path(d.id) for d in changed}
         pages = set(targets)
         for page, shown in self.mentions.items():
             if shown & targets:
                 pages.add(page)
-        jobs: list = [("home", None), ("lists", None), ("on_request_list", None), ("feed", None), ("sitemap_xml", None)]
-        columns = {d.column.id: d.column for d in changed}
+        normative = any(isinstance(d, Normative) for d in changed)
+        jobs: list[tuple[tuple, set[str] | None]] = [(("home", None), None), (("feed", None), None)]
+        if normative:  # validity lists, and the 行政规范性文件 row of every annual report
+            jobs.append((("lists", None), None))
+        if any(site.visibility(d) == CATALOGUE for d in changed):
+            jobs.append((("on_request_list", None), None))
+        # sitemap.xml lists ids and publication dates only: identity, which an in-place change keeps
         docs = {d.id: d for d in changed}
-        for doc in site.documents:
-            if isinstance(doc, AnnualReport):
-                docs[doc.id] = doc  # its 行政规范性文件 row counts normative documents
+        if normative:
+            docs.update({d.id: d for d in site.documents if isinstance(d, AnnualReport)})
+        columns: dict[str, set[str] | None] = {}
         for page in pages:
             folder = page[: -len("/index.html")] if page.endswith("/index.html") else ""
             if folder in site.by_id:
                 docs[folder] = site.by_id[folder]
             elif folder.split("/page/")[0] in site.columns_by_path:
-                column = site.columns_by_path[folder.split("/page/")[0]]
-                columns[column.id] = column
-        for column in list(columns.values()):
-            for ancestor in column.ancestors():
-                columns[ancestor.id] = ancestor
-        jobs += [("column", c) for c in site.config.all_columns if c.id in columns]
-        jobs += [("document", d) for d in docs.values() if site.is_public(d)]
+                column_id = site.columns_by_path[folder.split("/page/")[0]].id
+                columns.setdefault(column_id, set()).add(page)
+        if reordered:  # pinned or year changed: the order of a column and the previews above it change
+            for doc in changed:
+                for column in [doc.column, *doc.column.ancestors()]:
+                    columns[column.id] = None
+        jobs += [(("column", c), columns[c.id]) for c in site.config.all_columns if c.id in columns]
+        jobs += [(("document", d), None) for d in docs.values() if site.is_public(d)]
         return jobs
 
-    def _render(self, jobs: list) -> list[str]:
+    def _render(self, jobs: list[tuple[tuple, set[str] | None]]) -> list[str]:
         """Key the pages of `jobs`; render and write those whose key changed, each file atomically."""
         renderer = self.renderer
         written = []
-        for job in jobs:
-            for part in render.plan_job(renderer, job):
-                if not isinstance(part, Page):
+        for job, only in jobs:
+            for part in render.plan_job(renderer, job, only):
+                if not isinstance(part, Page) or (only is not None and part.path not in only):
                     continue  # files only change in a full update
                 mentions: set[str] = set()
                 key = incremental.page_key(self.frame, part, mentions)

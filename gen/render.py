@@ -237,11 +237,12 @@ class Renderer:
         site = self.site
         public = site.public_documents
         pinned = sorted((d for d in public if d.pinned), key=lambda d: (d.column.order, d.id))
-        latest = sorted(public, key=lambda d: (d.published, d.id), reverse=True)[:LATEST]
+        latest = site.newest_first[:LATEST]
         return self.page("home.html", "index.html", self.config.name, [Crumb("首页", None)],
                            pinned=[self.item(d) for d in pinned], latest=[self.item(d) for d in latest])
 
-    def column_pages(self, column: Column) -> list[Page]:
+    def column_pages(self, column: Column, only: set[str] | None = None) -> list[Page]:
+        """The pages of a column (with `only`: just those of these output paths)."""
         site = self.site
         intro = site.intros.get(column.id)
         intro_html = Lazy(intro.source, lambda: markdown.render(intro.body, self._rewriter(intro.source, page_path(column.path)))) \
@@ -257,6 +258,8 @@ class Renderer:
         outputs = []
         for number in range(1, pages + 1):
             folder = column.path if number == 1 else f"{column.path}/page/{number}"
+            if only is not None and page_path(folder) not in only:
+                continue
             chunk = docs[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
             crumbs = self.crumbs_for(column)
             crumbs[-1] = Crumb(column.title, None)
@@ -343,7 +346,7 @@ class Renderer:
 
     def feed(self) -> Page:
         site = self.site
-        docs = sorted(site.public_documents, key=lambda d: (d.published, d.id), reverse=True)[:FEED_SIZE]
+        docs = site.newest_first[:FEED_SIZE]
         updated = _date(docs[0].published) if docs else _date(site.today)
         return Page("feed.xml", "feed.xml", {"site": self.config, "docs": docs, "updated": updated,
                                              "base": self.config.base_url, "date": _date}, chrome=False)
@@ -524,14 +527,14 @@ def render_job(r: Renderer, job: Job) -> list[Output]:
     return [r.emit(part) if isinstance(part, Page) else part for part in plan_job(r, job)]
 
 
-def plan_job(r: Renderer, job: Job) -> list[Page | Output]:
-    """The parts of one job: its page(s), not yet rendered, and the files it copies."""
+def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page | Output]:
+    """The parts of one job: its page(s), not yet rendered, and the files it copies (`only`: of a column, just these pages)."""
     what, item = job
     site = r.site
     if what == "home":
         return [r.home()]
     if what == "column":
-        return r.column_pages(item)
+        return r.column_pages(item, only)
     if what == "document":
         bundle = item.source.rel[: -len("index.md")] if item.is_bundle else ""
         return [r.document_page(item)] + [Output(f"{item.id}/{a.source.rel[len(bundle):]}", source=a.source.path)

@@ -174,6 +174,11 @@ class Site:
         return [d for d in self.documents if self.is_public(d)]
 
     @cached_property
+    def newest_first(self) -> list[Document]:
+        """Public documents, newest first (home page, feed)."""
+        return sorted(self.public_documents, key=lambda d: (d.published, d.id), reverse=True)
+
+    @cached_property
     def on_request_documents(self) -> list[Document]:
         """依申请公开 documents (catalogue rows only), newest first."""
         docs = [d for d in self.documents if self._visibility[d.id] == CATALOGUE]

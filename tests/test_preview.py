@@ -63,6 +63,19 @@ def test_each_update_leaves_the_bytes_of_a_clean_build(preview: Preview, tmp_pat
     assert "employment/2026/butie-2026q2/index.html" in update.changed and "employment/index.html" in update.changed
     _same_as_clean_build(content, out, tmp_path)
 
+    # Pinned: the column's order and the previews above it change.
+    _edit(content / EDITED, "title: ", "pinned: true\ntitle: ")
+    assert preview.update({content / EDITED}).tier == FIELDS
+    _same_as_clean_build(content, out, tmp_path)
+
+    # An interpretation re-pointed to another document: both documents' pages change.
+    interpretation = content / "interpretation/2019/jd-rs-2019-2/index.md"
+    _edit(interpretation, "interprets: normative/2019/rs-2019-2", "interprets: normative/2023/rs-2023-3")
+    update = preview.update({interpretation})
+    assert update.tier == FIELDS
+    assert {"normative/2019/rs-2019-2/index.html", "normative/2023/rs-2023-3/index.html"} <= set(update.changed)
+    _same_as_clean_build(content, out, tmp_path)
+
     # An expiry moves a normative document between the validity lists and changes its banner and
     # the items of its interpretations' pages.
     _edit(content / NORMATIVE, "valid_until: 2028-04-30", "valid_until: 2026-06-30")
