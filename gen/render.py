@@ -40,9 +40,16 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/#%")
 
 
+_UP = ["../" * n for n in range(64)]
+
+
 def relative(here: str, target: str) -> str:
     """The relative URL from a page in folder `here` to the output path `target` (both site-relative)."""
     base = _parts(here)
+    if not base:
+        return _quoted(target)
+    if not target.startswith(base[0]) or target[len(base[0]):len(base[0]) + 1] != "/":
+        return _quoted(_UP[len(base)] + target)  # nothing in common (the chrome's links): the quick way
     parts = target.split("/")
     common = 0
     for a, b in zip(base, parts[:-1]):
