@@ -68,3 +68,36 @@ def fork_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int 
     finally:
         _task = None
         gc.unfreeze()
+
+
+def fork_call(work: Callable[[], R]) -> Callable[[], R]:
+    """Start `work()` in a forked child now, on a core of its own; return a function that waits for
+    its (pickled) result. Without fork, `work` runs when the result is asked for."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    import pickle
+    read_end, write_end = os.pipe()
+    gc.freeze()  # the child's collector leaves the inherited objects (and their pages) alone
+    try:
+        pid = os.fork()
+    finally:
+        gc.unfreeze()
+    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(work()))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def result() -> R:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise RuntimeError("a forked worker failed")
+        return pickle.loads(data)
+    return result

@@ -131,19 +131,43 @@ def build(options: Options) -> Result:
         findings, documents, pages = remembered
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
                       timings={"cache": looked_up})
-    result = check(options.content, options.today, progress=options.progress)
-    result.timings = {"cache": looked_up, **result.timings}
-    if result.site is None or result.errors:
+    timings = {"cache": looked_up}
+    site, loaded = load_site(options.content, options.today, timings, progress=options.progress)
+    result = Result(findings=sorted_findings(loaded), site=site, timings=timings,
+                    documents=len(site.documents) if site else 0)
+    if site is None:
         return result
-    stage = Timer(result.timings, options.progress)
-    site = result.site
+    stage = Timer(timings, options.progress)
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-    from . import incremental
+    from . import incremental, parallel
+
+    def checked(found: list[Finding]) -> bool:
+        """Record all findings; True when there is no error."""
+        result.findings = sorted_findings(rules.apply_overrides(loaded + found, site.config.rules))
+        return result.errors == 0
+    overlap = len(site.documents) >= parallel.MIN_ITEMS and checked([])
+    if overlap:  # a large column: the rules run in a child on a core of their own while the pages render
+        rules.load_all()
+        checking = parallel.fork_call(lambda: rules.run(site, options.today))
+    else:
+        with stage("check"):
+            if not checked(rules.run(site, options.today)):
+                return result
     cache_folder = cache.folder_for(options.content)
     previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
     with stage("render"):
         staging, tally = render_and_write(site, layouts, options.search, options.out, previous)
+    if overlap:
+        try:
+            with stage("check"):
+                ok = checked(checking())
+        except BaseException:
+            write.discard(staging)
+            raise
+        if not ok:  # nothing of this build is kept
+            write.discard(staging)
+            return result
     result.pages, result.rendered, result.reused = tally.pages, tally.rendered, tally.reused
     try:
         if options.search:

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import incremental, pipeline, render, rules, sources
+from . import incremental, parallel, pipeline, render, rules, sources
 from .findings import Finding, sorted_findings
 from .model import AnnualReport, Document, Normative
 from .render import Page, page_path
@@ -168,9 +168,10 @@ class Preview:
             found = [f for f in self.loader_findings if f.file not in self.edited]
             for problems in self.edited.values():
                 found += problems
-            if fork and hasattr(os, "fork"):
-                child = _fork(lambda: rules.run(site, self.today))
-        found += child() if fork and hasattr(os, "fork") else rules.run(site, self.today)
+            if fork:
+                rules.load_all()  # never import in the child: another thread may hold the import lock
+                child = parallel.fork_call(lambda: rules.run(site, self.today))
+        found += child() if fork else rules.run(site, self.today)
         findings = sorted_findings(rules.apply_overrides(found, site.config.rules))
         with self.lock:
             if self.site is site:
@@ -312,38 +313,6 @@ class Preview:
         with self.lock:
             if self.record.folder is not None:
                 self._store()
-
-
-def _fork(work):
-    """Start `work()` in a forked child now; return a function that waits for and returns its result."""
-    import gc
-    import pickle
-    rules.load_all()  # never import in the child: another thread may hold the import lock at fork time
-    read_end, write_end = os.pipe()
-    gc.freeze()  # the child's collector leaves the inherited objects (and their pages) alone
-    try:
-        pid = os.fork()
-    finally:
-        gc.unfreeze()
-    if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(pickle.dumps(work()))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def result():
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            raise RuntimeError("检查进程异常退出")
-        return pickle.loads(data)
-    return result
 
 
 def _replace(target: Path, data: bytes) -> None:

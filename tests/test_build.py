@@ -357,3 +357,23 @@ def test_stage_lines_on_request_and_quiet_in_ci(tmp_path, capsys, monkeypatch):
     assert cli.main(["build", "--content", str(content), "--out", str(out), "--today", "2026-11-23", "--no-search",
                      "--verbose", "--quiet"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_rule_error_in_a_large_column_keeps_the_previous_site(tmp_path):
+    """Large columns check while the pages render (in a child process); an error found there must still
+    leave the previous site/ untouched and no staging folder behind."""
+    from conftest import ORG
+    files = {f"news/2026/a{n}.md": doc(f'title: 动态{n}\nindex_no: "{ORG}/2026-{n:05d}"\npublished: 2026-03-10\ntopic: 就业创业')
+             for n in range(1, 451)}
+    content = write_site(tmp_path, files)
+    out = tmp_path / "site"
+    first = build(content, out, search=False)
+    assert first.errors == 0 and first.pages > 450
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    broken = content / "news/2026/a7.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("topic: 就业创业", "topic: 没有这个主题"), encoding="utf-8")
+    second = build(content, out, search=False)
+    assert [f.rule for f in second.findings if f.severity == "error"] == ["topic-unknown"]
+    assert not second.written
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
