@@ -103,6 +103,14 @@ def _docx(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def make(n: int, out: Path, seed: int = 1) -> dict:
     """Write `out/gongkai`, `out/hugo`, `out/mkdocs` and `out/pelican` holding the same n documents."""
     rng = random.Random(seed)
@@ -150,7 +158,7 @@ def make(n: int, out: Path, seed: int = 1) -> dict:
             fields += [f"doc_no: {agency}〔{written.year}〕{doc_numbers[(agency, written.year)]}号", f"written: {written}",
                        f"drafter: {drafter}", "contact: 0564-1234567"]
             if kind == "normative":
-                fields += [f"valid_from: {published}", f"valid_until: {published.replace(year=published.year + 5) - dt.timedelta(days=1)}"]
+                fields += [f"valid_from: {published}", f"valid_until: {_years_later(published, 5) - dt.timedelta(days=1)}"]
                 if normatives and rng.random() < 0.08:
                     fields.append(f"repeals: [{normatives.pop(rng.randrange(len(normatives)))[0]}]")
                 normatives.append((f"{folder}/{slug}", published))
