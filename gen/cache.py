@@ -32,23 +32,29 @@ def fingerprint(content: Path, layouts: Path, options: tuple) -> str:
     digest = hashlib.sha256(repr((__version__, options)).encode())
     # The generator's own code counts as an input too, so a developer's change is never skipped.
     for root in (content, layouts, Path(__file__).resolve().parent):
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        for line in stat_lines(root):
+            digest.update(line.encode() + b"\n")
     return digest.hexdigest()
+
+
+def stat_lines(root: Path):
+    """`path size mtime` of every file under `root`, in a stable order (what a fingerprint reads)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            yield f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}"
 
 
 def lookup(content: Path, out: Path, key: str) -> tuple[list[Finding], int, int] | None:
     """(findings, documents, pages) of the last build if it had this fingerprint and `out` is intact."""
     try:
         record = json.loads((folder_for(content) / "build.json").read_text(encoding="utf-8"))
-        marker = _identity(out)
+        marker = output_identity(out)
     except (OSError, ValueError):
         return None
     if record.get("fingerprint") != key or record.get("marker") != marker or record.get("out") != str(out.resolve()):
@@ -66,12 +72,13 @@ def store(content: Path, out: Path, key: str, findings: list[Finding], documents
     try:
         folder.mkdir(exist_ok=True)
         (folder / "build.json").write_text(json.dumps({
-            "fingerprint": key, "out": str(out.resolve()), "marker": _identity(out), "documents": documents, "pages": pages,
+            "fingerprint": key, "out": str(out.resolve()), "marker": output_identity(out), "documents": documents, "pages": pages,
             "findings": [asdict(f) for f in findings]}, ensure_ascii=False), encoding="utf-8")
     except OSError:
         pass
 
 
-def _identity(out: Path) -> str:
+def output_identity(out: Path) -> str:
+    """Which output folder this is: its marker file's inode and time (a replaced folder differs)."""
     stat = (out / MARKER).stat()
     return f"{stat.st_ino}:{stat.st_mtime_ns}"

@@ -23,7 +23,8 @@ from . import __version__
 from .config import Column, SiteConfig
 from .model import Catalogue, Document
 from .render import Item, Lazy, Page, Pager, Renderer, page_path
-from .write import MARKER, Output, Writer
+from .cache import output_identity, stat_lines
+from .write import Output, Writer
 
 def _record_name(out: Path) -> str:
     """One record per output folder, so `build` (site/) and `serve` (its preview) keep their own."""
@@ -85,14 +86,7 @@ def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
 
 def code_key(layouts: Path) -> str:
     """The templates and the generator's own code, by path, size and modification time."""
-    out = [__version__]
-    for root in (layouts, Path(__file__).resolve().parent):
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames.sort()
-            for name in sorted(filenames):
-                stat = os.stat(os.path.join(dirpath, name))
-                out.append(f"{os.path.relpath(os.path.join(dirpath, name), root)}:{stat.st_size}:{stat.st_mtime_ns}")
-    return "\n".join(out)
+    return "\n".join([__version__, *stat_lines(layouts), *stat_lines(Path(__file__).resolve().parent)])
 
 
 def frame_key(renderer: Renderer, options: tuple, code: str | None = None, identity: str | None = None) -> str:
@@ -183,7 +177,7 @@ def load(cache: Path, out: Path) -> Record:
     """The record of the build that wrote `out`, if `out` is still exactly that build's output."""
     try:
         data = json.loads((cache / _record_name(out)).read_text(encoding="utf-8"))
-        if data.get("version") != __version__ or data.get("out") != str(out.resolve()) or data.get("marker") != _identity(out):
+        if data.get("version") != __version__ or data.get("out") != str(out.resolve()) or data.get("marker") != output_identity(out):
             return Record()
         return Record(pages=dict(data["pages"]), files=dict(data["files"]), folder=out.resolve())
     except (OSError, ValueError, KeyError, TypeError):
@@ -195,7 +189,7 @@ def store(cache: Path, out: Path, record: Record) -> None:
     try:
         cache.mkdir(exist_ok=True)
         temporary = cache / (_record_name(out) + ".tmp")
-        temporary.write_text(json.dumps({"version": __version__, "out": str(out.resolve()), "marker": _identity(out),
+        temporary.write_text(json.dumps({"version": __version__, "out": str(out.resolve()), "marker": output_identity(out),
                                          "pages": record.pages, "files": record.files}, ensure_ascii=False,
                                         separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, cache / _record_name(out))
@@ -210,6 +204,3 @@ def forget(cache: Path, out: Path) -> None:
         pass
 
 
-def _identity(out: Path) -> str:
-    stat = (out / MARKER).stat()
-    return f"{stat.st_ino}:{stat.st_mtime_ns}"

@@ -29,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import incremental, parallel, pipeline, render, rules, sources
+from . import incremental, parallel, pipeline, render, rules, sources, write
+from .cache import folder_for
 from .findings import Finding, sorted_findings
 from .model import AnnualReport, Document, Normative
 from .render import Page, page_path
@@ -68,7 +69,7 @@ class Preview:
         self.today = today
         self.search = search
         self.base_url = base_url
-        self.cache = pipeline_cache_folder(content)
+        self.cache = folder_for(content)
         self.known: dict = {}
         self.site = None
         self.renderer: render.Renderer | None = None
@@ -107,10 +108,8 @@ class Preview:
                 if pagefind.is_dir():  # the old index serves until the new one is ready
                     shutil.copytree(pagefind, staging / "pagefind", copy_function=os.link)
                 incremental.forget(self.cache, self.out)
-                from . import write
                 write.swap(staging, self.out)
             except BaseException:
-                from . import write
                 write.discard(staging)
                 raise
             self.site = site
@@ -322,11 +321,6 @@ def _replace(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-def pipeline_cache_folder(content: Path) -> Path:
-    from .cache import folder_for
-    return folder_for(content)
-
-
 def default_folder(content: Path) -> Path:
     """Where the preview is written: inside the cache folder, never `site/`."""
-    return pipeline_cache_folder(content) / "preview"
+    return folder_for(content) / "preview"

@@ -125,3 +125,10 @@ def example_site(tmp_path_factory) -> Path:
     return out
 
 
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file by `new`, as an editor would (fails if `old` is not there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build
+from conftest import ROOT, build, edit as _edit
 
 EDITED = "employment/2026/butie-2026q2.md"
 NORMATIVE = "normative/2023/rs-2023-3"
@@ -55,11 +55,6 @@ def _rebuild_and_compare(content: Path, tmp: Path):
     kept = {rel for rel, inode in before.items() if (out / rel).exists() and os.stat(out / rel).st_ino == inode}
     return result, kept
 
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_every_kind_of_change_gives_the_bytes_of_a_clean_build(column: Path, tmp_path: Path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TODAY, build
+from conftest import ROOT, TODAY, build, edit as _edit
 from gen.preview import BODY, FIELDS, FULL, Preview
 
 EDITED = "employment/2026/butie-2026q2.md"
@@ -31,11 +31,6 @@ def _same_as_clean_build(content: Path, preview: Path, tmp: Path) -> None:
     assert sorted(shown) == sorted(clean)
     assert [rel for rel in clean if clean[rel] != shown[rel]] == []
 
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture

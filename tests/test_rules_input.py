@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import ORG, ROOT, check, doc, located, write_site
@@ -281,23 +283,21 @@ def test_file_too_large(tmp_path):
     assert findings_of(tmp_path, files, "file-too-large") == {"news/big.md:1 [file-too-large]"}
 
 
-def test_image_alt_fires_on_an_image_without_alt_text(tmp_path):
+def _with_image(tmp_path, body: str) -> Path:
+    """A news bundle with a real image, the body as given."""
     from conftest import MINIMAL_SITE_YML, write_site as write
     png = (ROOT / "content/interpretation/2023/jd-rs-2023-3/tujie.png").read_bytes()
-    content = write(tmp_path, {
-        "news/a/index.md": doc('title: 动态\nindex_no: "11341524MB1234567X/2026-00001"\npublished: 2026-03-02',
-                               "正文。\n\n![](chart.png)\n\n![补贴发放流程图](chart.png)\n"),
+    return write(tmp_path, {
+        "news/a/index.md": doc('title: 动态\nindex_no: "11341524MB1234567X/2026-00001"\npublished: 2026-03-02', body),
         "news/a/chart.png": png,
     }, MINIMAL_SITE_YML)
+
+
+def test_image_alt_fires_on_an_image_without_alt_text(tmp_path):
+    content = _with_image(tmp_path, "正文。\n\n![](chart.png)\n\n![补贴发放流程图](chart.png)\n")
     assert located(check(content), "image-alt") == {"news/a/index.md:8 [image-alt]"}
 
 
 def test_image_alt_silent_when_every_image_is_described(tmp_path):
-    from conftest import MINIMAL_SITE_YML, write_site as write
-    png = (ROOT / "content/interpretation/2023/jd-rs-2023-3/tujie.png").read_bytes()
-    content = write(tmp_path, {
-        "news/a/index.md": doc('title: 动态\nindex_no: "11341524MB1234567X/2026-00001"\npublished: 2026-03-02',
-                               "正文。\n\n![补贴发放流程图](chart.png)\n"),
-        "news/a/chart.png": png,
-    }, MINIMAL_SITE_YML)
+    content = _with_image(tmp_path, "正文。\n\n![补贴发放流程图](chart.png)\n")
     assert located(check(content), "image-alt") == set()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, edit as _edit
 
 EDITED = "employment/2026/butie-2026q2.md"
 PAGE = "employment/2026/butie-2026q2/"
@@ -92,11 +92,6 @@ class Events:
             if name == event and until(data):
                 return data
 
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture
