@@ -139,3 +139,16 @@ def test_no_incremental_option_renders_everything(column: Path, tmp_path: Path):
     result = pipeline.build(pipeline.Options(content=column, out=out, today=TODAY, search=False,
                                              layouts=ROOT / "layouts", incremental=False))
     assert result.reused == 0 and result.rendered > 50
+
+
+def test_a_document_that_stops_being_public_leaves_no_byte_behind(column: Path, tmp_path: Path):
+    """Reuse must never carry an old page of a document that is now a draft or 依申请公开."""
+    _edit(column / EDITED, "\n\n", "\n\n金丝雀文本甲乙丙。\n\n")
+    build(column, column.parent / "site", search=False)
+    out = column.parent / "site"
+    assert any(b"\xe9\x87\x91\xe4\xb8\x9d\xe9\x9b\x80" in p.read_bytes() for p in out.rglob("*") if p.is_file())
+    _edit(column / EDITED, "title: ", "draft: true\ntitle: ")
+    result, _ = _rebuild_and_compare(column, tmp_path)
+    assert result.errors == 0
+    canary = "金丝雀文本甲乙丙".encode("utf-8")
+    assert [p for p in out.rglob("*") if p.is_file() and canary in p.read_bytes()] == []

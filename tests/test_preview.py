@@ -124,3 +124,14 @@ def test_editors_temporary_files_are_not_content(preview: Preview):
     gone = content / "employment/2026/4913"  # vim checks that it may write here, then deletes the file
     assert preview.update({swap, gone, content / "employment/2026/butie-2026q2.md~"}).changed == []
     assert preview.update({swap}).tier == BODY
+
+
+def test_a_document_made_a_draft_disappears_from_the_preview(preview: Preview, tmp_path: Path):
+    content, out = preview.content, preview.out
+    _edit(content / EDITED, "\n\n", "\n\n金丝雀文本甲乙丙。\n\n")
+    preview.update({content / EDITED})
+    _edit(content / EDITED, "title: ", "draft: true\ntitle: ")
+    assert preview.update({content / EDITED}).tier == FULL
+    canary = "金丝雀文本甲乙丙".encode("utf-8")
+    assert [p for p in out.rglob("*") if p.is_file() and canary in p.read_bytes()] == []
+    _same_as_clean_build(content, out, tmp_path)
