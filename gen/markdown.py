@@ -67,15 +67,52 @@ class Block:
 
 
 @dataclass
-class Body:
-    """A parsed Markdown body: its source to render later, links, blocks, plain text, findings."""
+class Analysis:
+    """What the rules read of a body: links, blocks, code text and unsafe content, with lines."""
 
-    source: str
     links: list[Link] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
     """Text outside headings, paragraphs and cells (code blocks)."""
     findings: list[Finding] = field(default_factory=list)
+
+
+class Body:
+    """A Markdown body: its source to render, and its analysis for the rules (正文).
+
+    The analysis is made the first time a rule asks for it, not when the file is read: a build
+    renders pages from the source while the rules, and so the analysis, run on another core.
+    """
+
+    __slots__ = ("source", "display", "first_line", "_analysis")
+
+    def __init__(self, source: str, display: str = "", first_line: int = 1):
+        self.source = source
+        self.display = display
+        self.first_line = first_line
+        self._analysis: Analysis | None = None
+
+    def analysis(self) -> Analysis:
+        if self._analysis is None:
+            self._analysis = analyse(self.source, self.display, self.first_line)
+        return self._analysis
+
+    @property
+    def links(self) -> list[Link]:
+        return self.analysis().links
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.analysis().blocks
+
+    @property
+    def code(self) -> list[str]:
+        return self.analysis().code
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Unsafe content found in the source (rule `unsafe-content`)."""
+        return self.analysis().findings
 
     @property
     def text(self) -> str:
@@ -90,10 +127,21 @@ class Body:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
+    def __getstate__(self):
+        return (self.source, self.display, self.first_line, self._analysis)
+
+    def __setstate__(self, state):
+        self.source, self.display, self.first_line, self._analysis = state
+
 
 def parse(body: str, display: str, first_line: int) -> Body:
+    """A body of a file, analysed when first asked (see `Body`)."""
+    return Body(body, display, first_line)
+
+
+def analyse(body: str, display: str, first_line: int) -> Analysis:
     """Parse a body once; record links, blocks, plain text and unsafe content with their lines."""
-    result = Body(source=body)
+    result = Analysis()
     if not body.strip():
         return result
     data = body.encode("utf-8")
@@ -173,7 +221,7 @@ def parse(body: str, display: str, first_line: int) -> Body:
     return result
 
 
-def _check_html(html: str, display: str, line: int, result: Body) -> None:
+def _check_html(html: str, display: str, line: int, result: Analysis) -> None:
     match = _UNSAFE_HTML.search(html)
     if match:
         result.findings.append(Finding(display, line + html[: match.start()].count("\n"), "unsafe-content", ERROR,
@@ -181,7 +229,7 @@ def _check_html(html: str, display: str, line: int, result: Body) -> None:
                                        "请删除这段 HTML，改用 Markdown 书写。"))
 
 
-def _check_url(url: str, display: str, line: int, result: Body) -> None:
+def _check_url(url: str, display: str, line: int, result: Analysis) -> None:
     if _UNSAFE_URL.match(url):
         result.findings.append(Finding(display, line, "unsafe-content", ERROR,
                                        f"链接地址“{url[:40]}”使用了不安全的协议。请改为 https:// 地址或指向站内文件的相对路径。"))

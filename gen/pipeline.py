@@ -227,10 +227,9 @@ def parse_source(source: sources.SourceFile, config) -> tuple[Document | None, l
         return None, []
     parsed = frontmatter.parse_document(source.text, source.display)
     findings = list(parsed.findings)
-    body = markdown.parse(parsed.body, source.display, parsed.body_line)
-    findings += body.findings
+    body = markdown.parse(parsed.body, source.display, parsed.body_line)  # analysed by the rules
     if parsed.data is None:
-        return None, findings
+        return None, findings + body.findings
     doc, doc_findings = build_document(source, parsed, body, config, source.rel.endswith("/index.md"))
     source.text = None  # the body keeps what later stages read; one copy of a large column is enough
     return doc, findings + doc_findings

@@ -197,7 +197,11 @@ def link_broken(ctx: Context):
 
 @rule("unsafe-content", ERROR, "正文含脚本、内嵌框架、事件属性、javascript: 链接，或路径离开 content/ 目录")
 def unsafe_content(ctx: Context):
-    # Script/iframe/handler findings come from the Markdown stage; this adds paths that leave content/.
+    # Scripts, frames, handlers and unsafe URLs are found by the body analysis (column introductions
+    # report theirs when loaded); this adds paths that leave content/.
+    for doc in documents(ctx):
+        if doc.body is not None:
+            yield from doc.body.findings
     for doc, body in _with_bodies(ctx):
         for link in body.links:
             if ctx.site.resolve_link(doc.source, link.url).kind == "outside":
