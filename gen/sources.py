@@ -94,39 +94,64 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
     """Walk `root` in a stable order and classify and decode every file."""
     root = root.resolve()
     tree = ContentTree(root=root)
+    shown = display_path(root)
+    prefix = "" if shown == "." else shown.rstrip("/") + "/"
     bundle_dirs: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath).relative_to(root).as_posix()
-        if "index.md" in filenames:
+
+    def in_bundle(rel: str) -> bool:
+        return _in_bundle(rel, bundle_dirs)
+
+    # Depth-first with an explicit stack (a hostile, deeply nested tree cannot exhaust recursion):
+    # each folder's files in name order, then its sub-folders in name order.
+    pending: list[tuple[str, str]] = [(str(root), "")]
+    while pending:
+        folder, here = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            tree.findings.append(Finding(prefix + here if here else shown, 1, "encoding", ERROR,
+                                         f"无法读取目录：{exc.strerror}"))
+            continue
+        if any(e.name == "index.md" for e in entries):
             bundle_dirs.add(here)
-        # Hidden folders (.git, editor state) are never content; sort for determinism.
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):  # hidden: .git, editor state
                 continue
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                target = path.resolve()
+            rel = f"{here}/{name}" if here else name
+            if entry.is_dir():  # a link to a folder is not followed (as os.walk)
+                if not entry.is_symlink():
+                    folders.append((entry.path, rel))
+                continue
+            if name.endswith("~"):
+                continue
+            if entry.is_symlink():
+                target = Path(entry.path).resolve()
                 if not target.is_relative_to(root):
-                    tree.findings.append(Finding(display_path(path), 1, "unsafe-content", ERROR,
+                    tree.findings.append(Finding(prefix + rel, 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
-            source = read(root, rel, path, max_text_bytes, lambda r: _in_bundle(r, bundle_dirs), tree.findings)
+            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel)
             if source is not None:
-                _classify(tree, source, path.suffix.lower())
+                _classify(tree, source, os.path.splitext(name)[1].lower())
+        pending.extend(reversed(folders))
     return tree
 
 
-def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding]) -> SourceFile | None:
+def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding],
+         display: str | None = None) -> SourceFile | None:
     """Stat one file and decode it if it is text the generator reads; problems go to `findings`."""
+    if display is None:
+        display = display_path(path)
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError as exc:
-        findings.append(Finding(display_path(path), 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+        findings.append(Finding(display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return None
-    source = SourceFile(rel=rel, path=path, display=display_path(path), size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-    suffix = path.suffix.lower()
+    source = SourceFile(rel=rel, path=path, display=display, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    suffix = os.path.splitext(rel)[1].lower()
     if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not in_bundle(rel)):
         if source.size > max_text_bytes:
             findings.append(Finding(source.display, 1, "file-too-large", ERROR,
@@ -134,7 +159,8 @@ def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findi
                                     "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
             return None
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError as exc:
             findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
             return None
