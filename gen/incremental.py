@@ -31,50 +31,100 @@ def _record_name(out: Path) -> str:
     return "pages-" + hashlib.blake2b(str(out.resolve()).encode("utf-8"), digest_size=6).hexdigest() + ".json"
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _scalar(value, out: list, mentions: set) -> None:
+    out.append(repr(value))
+
+
+def _sequence(value, out: list, mentions: set) -> None:
+    if all(type(item) in _SCALARS for item in value):  # the common case (table rows), one repr
+        out.append(repr(value))
+        return
+    out.append("[")
+    for item in value:
+        _encode(item, out, mentions)
+        out.append(",")
+    out.append("]")
+
+
+def _mapping(value, out: list, mentions: set) -> None:
+    out.append("{")
+    for name, item in value.items():
+        out.append(repr(name) + ":")
+        _encode(item, out, mentions)
+        out.append(",")
+    out.append("}")
+
+
+def _document(value, out: list, mentions: set) -> None:
+    source = value.source
+    mentions.add(page_path(value.id))
+    out.append(f"D({source.rel},{source.digest},{[(a.source.rel, a.size) for a in value.attachments]})")
+
+
+def _fields(name: str, value, out: list, mentions: set) -> None:
+    """A dataclass instance: its type and its fields in order (one repr when all are scalars)."""
+    fields = tuple(vars(value).values())
+    if all(type(item) in _SCALARS for item in fields):
+        out.append(name + repr(fields))
+    else:
+        out.append(name)
+        _mapping(vars(value), out, mentions)
+
+
+def _item(value, out: list, mentions: set) -> None:
+    mentions.add(value.path)
+    _fields("I", value, out, mentions)
+
+
+def _encoder(kind: type):
+    """How to encode values of one type (looked up once per type, then from `_ENCODERS`)."""
+    if kind in (str, int, float, bool, type(None)):
+        return _scalar
+    if issubclass(kind, Document):
+        return _document
+    if issubclass(kind, Pager):
+        return lambda value, out, mentions: out.append(f"P({value.folder},{len(value)})")
+    if issubclass(kind, (list, tuple)):
+        return _sequence
+    if issubclass(kind, dict):
+        return _mapping
+    if issubclass(kind, Item):
+        return _item
+    if issubclass(kind, dt.date):
+        return lambda value, out, mentions: out.append(value.isoformat())
+    if issubclass(kind, Lazy):
+        return lambda value, out, mentions: out.append(f"L({value.source.rel},{value.source.digest})")
+    if issubclass(kind, Catalogue):
+        return lambda value, out, mentions: out.append(f"C({value.source.rel},{value.source.digest})")
+    if issubclass(kind, Column):
+        return lambda value, out, mentions: out.append(f"K({value.id})")
+    if issubclass(kind, SiteConfig):
+        return lambda value, out, mentions: out.append("S")  # site.yml is part of the frame
+    if is_dataclass(kind):
+        return lambda value, out, mentions: _fields(kind.__name__, value, out, mentions)
+    return None
+
+
+def _function(value, out: list, mentions: set) -> None:
+    out.append(f"F({value.__module__}.{value.__qualname__})")
+
+
+_ENCODERS: dict[type, object] = {}
+
+
 def _encode(value, out: list, mentions: set) -> None:
     """Append a canonical text form of a context value to `out`; add the documents it shows to `mentions`."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        out.append(repr(value))
-    elif isinstance(value, Document):
-        source = value.source
-        mentions.add(page_path(value.id))
-        out.append(f"D({source.rel},{source.digest},{[(a.source.rel, a.size) for a in value.attachments]})")
-    elif isinstance(value, Pager):
-        out.append(f"P({value.folder},{len(value)})")
-    elif isinstance(value, (list, tuple)):
-        out.append("[")
-        for item in value:
-            _encode(item, out, mentions)
-            out.append(",")
-        out.append("]")
-    elif isinstance(value, dict):
-        out.append("{")
-        for name, item in value.items():
-            out.append(repr(name) + ":")
-            _encode(item, out, mentions)
-            out.append(",")
-        out.append("}")
-    elif isinstance(value, Item):
-        mentions.add(value.path)
-        out.append("I")
-        _encode(vars(value), out, mentions)
-    elif isinstance(value, dt.date):
-        out.append(value.isoformat())
-    elif isinstance(value, Lazy):
-        out.append(f"L({value.source.rel},{value.source.digest})")
-    elif isinstance(value, Catalogue):
-        out.append(f"C({value.source.rel},{value.source.digest})")
-    elif isinstance(value, Column):
-        out.append(f"K({value.id})")
-    elif isinstance(value, SiteConfig):
-        out.append("S")  # site.yml is part of the frame
-    elif is_dataclass(value):
-        out.append(type(value).__name__)
-        _encode(vars(value), out, mentions)
-    elif callable(value):
-        out.append(f"F({value.__module__}.{value.__qualname__})")
-    else:  # a value the encoder does not know must never make two different pages look equal
-        raise TypeError(f"cannot key a page on {type(value).__name__}")
+    kind = type(value)
+    encoder = _ENCODERS.get(kind)
+    if encoder is None:
+        encoder = _encoder(kind) or (_function if callable(value) else None)
+        if encoder is None:  # a value the encoder does not know must never make two different pages look equal
+            raise TypeError(f"cannot key a page on {kind.__name__}")
+        _ENCODERS[kind] = encoder
+    encoder(value, out, mentions)
 
 
 def page_key(frame: str, page: Page, mentions: set | None = None) -> str:

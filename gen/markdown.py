@@ -160,22 +160,40 @@ def analyse(body: str, display: str, first_line: int) -> Analysis:
     strong = 0
     link: Link | None = None
     image: Link | None = None
+    code = result.code
+    # The most frequent events first: this loop runs about a hundred times per document.
     for event, span in events:
-        if isinstance(event, str):
-            name, payload = event, None
-        else:
-            name, payload = next(iter(event.items()))
-        if name == "Start":
-            tag, attrs = (payload, None) if isinstance(payload, str) else next(iter(payload.items()))
-            if tag in ("Paragraph", "Heading", "TableCell"):
-                kind = {"Paragraph": "paragraph", "Heading": "heading", "TableCell": "cell"}[tag]
+        if event.__class__ is str:  # SoftBreak, HardBreak, Rule, TaskListMarker…
+            if block is not None and (event == "SoftBreak" or event == "HardBreak"):
+                block_parts.append("\n")
+            continue
+        (name, payload), = event.items()
+        if name == "Text" or name == "Code":
+            text = str(payload)
+            if image is not None:
+                image.text += text
+            elif link is not None:
+                link.text += text
+            if block is not None:
+                block_parts.append(text)
+                if strong == 0 and block.bold_only and text.strip():
+                    block.bold_only = False
+            else:
+                code.append(text)  # code blocks and other text outside paragraphs
+        elif name == "Start":
+            if payload.__class__ is str:
+                tag, attrs = payload, None
+            else:
+                (tag, attrs), = payload.items()
+            kind = _BLOCK_KINDS.get(tag)
+            if kind is not None:
                 level = int(attrs["level"][1:]) if tag == "Heading" else 0
                 block = Block(kind, line_of(span["start"]), level, bold_only=tag == "Paragraph")
                 block_parts = []
                 strong = 0
             elif tag == "Strong":
                 strong += 1
-            elif tag in ("Link", "Image"):
+            elif tag == "Link" or tag == "Image":
                 found = Link(url=str(attrs.get("dest_url", "")), line=line_of(span["start"]), image=tag == "Image")
                 result.links.append(found)
                 _check_url(found.url, display, found.line, result)
@@ -186,8 +204,8 @@ def analyse(body: str, display: str, first_line: int) -> Analysis:
                 else:
                     link = found
         elif name == "End":
-            tag = payload if isinstance(payload, str) else next(iter(payload))
-            if tag in ("Paragraph", "Heading", "TableCell") and block is not None:
+            tag = payload if payload.__class__ is str else next(iter(payload))
+            if tag in _BLOCK_KINDS and block is not None:
                 block.text = "".join(block_parts).strip()
                 if not block.text:
                     block.bold_only = False
@@ -199,26 +217,14 @@ def analyse(body: str, display: str, first_line: int) -> Analysis:
                 link = None
             elif tag == "Image":
                 image = None
-        elif name in ("Text", "Code"):
-            text = str(payload)
-            if image is not None:
-                image.text += text
-            elif link is not None:
-                link.text += text
-            if block is not None:
-                block_parts.append(text)
-                if strong == 0 and text.strip():
-                    block.bold_only = False
-            else:
-                result.code.append(text)  # code blocks and other text outside paragraphs
-        elif name in ("SoftBreak", "HardBreak"):
-            if block is not None:
-                block_parts.append("\n")
-        elif name in ("Html", "InlineHtml"):
+        elif name == "Html" or name == "InlineHtml":
             _check_html(str(payload), display, line_of(span["start"]), result)
             if block is not None and name == "InlineHtml":
                 block.bold_only = False
     return result
+
+
+_BLOCK_KINDS = {"Paragraph": "paragraph", "Heading": "heading", "TableCell": "cell"}
 
 
 def _check_html(html: str, display: str, line: int, result: Analysis) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from . import markdown
 from .config import Column
@@ -40,16 +41,13 @@ def _quoted(path: str) -> str:
     return quote(path, safe="/#%")
 
 
-_UP = ["../" * n for n in range(64)]
-
-
 def relative(here: str, target: str) -> str:
     """The relative URL from a page in folder `here` to the output path `target` (both site-relative)."""
     base = _parts(here)
     if not base:
         return _quoted(target)
     if not target.startswith(base[0]) or target[len(base[0]):len(base[0]) + 1] != "/":
-        return _quoted(_UP[len(base)] + target)  # nothing in common (the chrome's links): the quick way
+        return _quoted("../" * len(base) + target)  # nothing in common (the chrome's links): the quick way
     parts = target.split("/")
     common = 0
     for a, b in zip(base, parts[:-1]):
@@ -57,6 +55,11 @@ def relative(here: str, target: str) -> str:
             break
         common += 1
     return _quoted("../" * (len(base) - common) + "/".join(parts[common:]))
+
+
+def _node_paths(nodes) -> list[str]:
+    """The page of every column in the tree, at any depth."""
+    return [path for node in nodes for path in (node.path, *_node_paths(node.children))]
 
 
 def page_path(folder: str) -> str:
@@ -103,6 +106,17 @@ class Pager(tuple):
         pager = cls((n, page_path(folder if n == 1 else f"{folder}/page/{n}")) for n in range(1, pages + 1))
         pager.folder = folder
         return pager
+
+    def window(self, page: int, around: int = 2) -> list[tuple[int, str] | None]:
+        """The pages a pager links from `page`: the first, the last and `around` either side of it,
+        with None where numbers are left out (a pager of a long column stays short on every page)."""
+        shown = sorted({1, len(self), *range(max(1, page - around), min(len(self), page + around) + 1)})
+        result: list[tuple[int, str] | None] = []
+        for number in shown:
+            if result and result[-1] is not None and number > result[-1][0] + 1:
+                result.append(None)
+            result.append(self[number - 1])
+        return result
 
 
 @dataclass
@@ -168,6 +182,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a Renderer lives for one build (the preview makes a new one when a template changes)
         )
         self.layouts = layouts
         self.refresh()
@@ -176,6 +191,25 @@ class Renderer:
         """Compute the column tree and the home figures again (after documents changed in place)."""
         self.tree = [self._node(c) for c in self.config.columns]
         self.stats = self._stats()
+        self.nav_paths = {"index.html", *_node_paths(self.tree)}
+        self.chromes: dict[tuple[str, int, str], Markup] = {}
+        """Rendered header and footer by (template, depth, current nav page): made once, not per page."""
+
+    def chrome(self, name: str, depth: int, current: str) -> Markup:
+        """A chrome partial (`_header.html`, `_footer.html`) for pages `depth` folders deep.
+
+        Its links climb to the site root and then down (`../../policy/index.html`), so they are
+        the same for every page at that depth; `current` is the page itself when it is in the
+        navigation (for aria-current), otherwise "".
+        """
+        key = (name, depth, current)
+        html = self.chromes.get(key)
+        if html is None:
+            up = "../" * depth
+            html = self.chromes[key] = Markup(self.env.get_template(name).render(
+                site=self.config, tree=self.tree, search=self.search, current=current,
+                url=lambda target: _quoted(up + target)))
+        return html
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -216,13 +250,18 @@ class Renderer:
             return Output(page.path, template.render(**context).encode("utf-8"))
         path = page.path
         here = posixpath.dirname(path)
+        depth = len(_parts(here))
+        current = path if path in self.nav_paths else ""
 
         def url(target: str) -> str:
             """Relative link from this page to an output path (works on a server, a sub-path and file://)."""
             return relative(here, target)
 
+        def chrome(name: str) -> Markup:
+            return self.chrome(name, depth, current)
+
         html = template.render(
-            site=self.config, tree=self.tree, stats=self.stats, url=url, search=self.search,
+            site=self.config, tree=self.tree, stats=self.stats, url=url, search=self.search, chrome=chrome,
             path=path, canonical=self.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path),
             **context)
         return Output(path, html.encode("utf-8"))

@@ -287,6 +287,53 @@ def test_columns_paginate_pinned_first_then_newest(tmp_path):
     assert broken_links(out) == []
 
 
+def test_pager_of_a_long_column_links_first_last_and_neighbours_only(tmp_path):
+    files = dict(SMALL)
+    for i in range(200):  # ten pages
+        files[f"news/n{i:03d}.md"] = doc(f"""
+            title: 工作动态第{i}号
+            index_no: "11341524MB1234567X/2026-{100 + i:05d}"
+            published: 2026-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}
+            """)
+    content = write_site(tmp_path, files)
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+
+    def pager(path):
+        html = (out / path).read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="pager".*?</nav>', html, re.S).group(0)
+        return re.findall(r'>(\d+|…)</', nav), re.search(r'aria-current="page">(\d+)<', nav).group(1)
+    assert pager("news/index.html") == (["1", "2", "3", "…", "10"], "1")
+    assert pager("news/page/5/index.html") == (["1", "…", "3", "4", "5", "6", "7", "…", "10"], "5")
+    assert pager("news/page/10/index.html") == (["1", "…", "8", "9", "10"], "10")
+    assert pager("news/page/4/index.html")[0] == ["1", "2", "3", "4", "5", "6", "…", "10"]  # no gap hides one number
+    assert broken_links(out) == []
+
+
+def test_header_and_footer_link_from_every_depth_and_mark_the_current_column(tmp_path):
+    """The chrome is rendered once per depth and reused: on every page its links must resolve from that
+    page, and exactly the navigation entry that leads to the page itself is marked aria-current."""
+    import posixpath
+    content = write_site(tmp_path, dict(SMALL))
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    marked = 0
+    for page in sorted(out.rglob("*.html")):
+        rel = page.relative_to(out).as_posix()
+        html = page.read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+        for href, current in re.findall(r'<a href="([^"]+)"( aria-current="page")?', nav):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
+            assert (out / target).is_file(), (rel, href)
+            assert bool(current) == (target == rel), (rel, href)
+            marked += bool(current)
+        footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
+        for href in re.findall(r'href="([^"]+)"', footer):
+            assert (out / posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))).is_file(), (rel, href)
+    assert marked >= 3  # the home page and the columns' own pages
+    assert broken_links(out) == []
+
+
 def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     from gen import parallel
     files = dict(SMALL)

@@ -109,10 +109,14 @@ def test_a_changed_template_renders_again(column: Path, tmp_path: Path):
     def run():
         return pipeline.build(pipeline.Options(content=column, out=out, today=TODAY, search=False, layouts=layouts))
     first = run()
-    _edit(layouts / "base.html", "</footer>", "<p>模板修改</p></footer>")
+    _edit(layouts / "base.html", "</main>", "</main><p>模板修改</p>")
     second = run()
     assert second.reused == 0 and second.rendered == first.rendered
     assert "模板修改" in (out / "index.html").read_text(encoding="utf-8")
+    _edit(layouts / "_footer.html", "</footer>", "<p>页脚修改</p></footer>")  # a partial rendered once per depth
+    third = run()
+    assert third.reused == 0 and third.rendered == first.rendered
+    assert "页脚修改" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_replaced_output_folder_is_not_trusted(column: Path, tmp_path: Path):
