@@ -40,7 +40,7 @@ _UNSAFE_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.I)
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 
 
-@dataclass
+@dataclass(slots=True)
 class Link:
     """A link or image in a body, with the line it is on (正文链接)."""
 
@@ -50,7 +50,7 @@ class Link:
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """A heading, paragraph or table cell of a body, as the rules read it (段落)."""
 
@@ -66,7 +66,7 @@ class Block:
     has_image: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Analysis:
     """What the rules read of a body: links, blocks, code text and unsafe content, with lines."""
 
@@ -82,6 +82,9 @@ class Body:
 
     The analysis is made the first time a rule asks for it, not when the file is read: a build
     renders pages from the source while the rules, and so the analysis, run on another core.
+    A source without `[` and `<` has no link, image or HTML (every one of them starts with one
+    of the two), so asking for its links or unsafe content parses nothing: most bodies are only
+    parsed for the rules that read their paragraphs.
     """
 
     __slots__ = ("source", "display", "first_line", "_analysis")
@@ -97,9 +100,13 @@ class Body:
             self._analysis = analyse(self.source, self.display, self.first_line)
         return self._analysis
 
+    def _markup_free(self) -> bool:
+        """No link, image or HTML can be in the source (checked without parsing it)."""
+        return self._analysis is None and "[" not in self.source and "<" not in self.source
+
     @property
     def links(self) -> list[Link]:
-        return self.analysis().links
+        return [] if self._markup_free() else self.analysis().links
 
     @property
     def blocks(self) -> list[Block]:
@@ -112,11 +119,14 @@ class Body:
     @property
     def findings(self) -> list[Finding]:
         """Unsafe content found in the source (rule `unsafe-content`)."""
-        return self.analysis().findings
+        return [] if self._markup_free() else self.analysis().findings
 
     @property
     def text(self) -> str:
-        """Plain text of the body (for similarity, search and summaries), derived, not stored twice."""
+        """Plain text of the body (for similarity, search and summaries), derived, not stored twice:
+        the text of each heading, paragraph and cell, then the text outside them (code)."""
+        if self._analysis is None:
+            return plain_text(self.source)  # the same text, without making and keeping an analysis
         return "\n".join([b.text for b in self.blocks if b.text] + self.code)
 
     @property
@@ -225,6 +235,37 @@ def analyse(body: str, display: str, first_line: int) -> Analysis:
 
 
 _BLOCK_KINDS = {"Paragraph": "paragraph", "Heading": "heading", "TableCell": "cell"}
+
+
+def plain_text(body: str) -> str:
+    """`Body.text` of a source, by the same walk as `analyse` with nothing else recorded."""
+    if not body.strip():
+        return ""
+    try:
+        events = pyromark.events(body, options=_OPTIONS)
+    except Exception:
+        return ""
+    texts: list[str] = []
+    code: list[str] = []
+    parts: list[str] | None = None
+    for event in events:
+        if event.__class__ is str:
+            if parts is not None and (event == "SoftBreak" or event == "HardBreak"):
+                parts.append("\n")
+            continue
+        (name, payload), = event.items()
+        if name == "Text" or name == "Code":
+            (code if parts is None else parts).append(str(payload))
+        elif name == "Start":
+            if (payload if payload.__class__ is str else next(iter(payload))) in _BLOCK_KINDS:
+                parts = []
+        elif name == "End":
+            if parts is not None and (payload if payload.__class__ is str else next(iter(payload))) in _BLOCK_KINDS:
+                text = "".join(parts).strip()
+                if text:
+                    texts.append(text)
+                parts = None
+    return "\n".join(texts + code)
 
 
 def _check_html(html: str, display: str, line: int, result: Analysis) -> None:

@@ -161,3 +161,36 @@ def test_bodies_that_skip_the_sanitizer_are_exactly_what_it_would_keep(text):
     assert tags(clean) == tags(html)
     for url in urls(html):
         assert not re_lib.match(r"\s*(javascript|vbscript|data)\s*:", re_lib.sub(r"[\x00-\x20]", "", url), re_lib.I)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWN)
+def test_links_and_unsafe_content_without_parsing_are_what_the_parser_finds(text):
+    """A body with no `[` and no `<` is not parsed for links or unsafe content: it must have none."""
+    from gen import markdown as md
+    for source in (text, text.replace("[", "").replace("<", "")):
+        quick = md.Body(source, "a.md", 5)
+        parsed = md.analyse(source, "a.md", 5)
+        assert (quick.links, quick.findings) == (parsed.links, parsed.findings)
+        if "[" not in source and "<" not in source:
+            assert quick._analysis is None  # answered without the parser
+
+
+def test_a_markup_free_body_is_parsed_only_for_its_paragraphs():
+    from gen import markdown as md
+    body = md.Body("第一条 为做好就业补贴工作，制定本办法。\n\n**第二条** 补贴标准见附件。\n", "a.md", 7)
+    assert body.links == [] and body.findings == [] and body._analysis is None
+    assert [b.line for b in body.blocks] == [7, 9] and body._analysis is not None
+    linked = md.Body("见[附件](a.pdf)。<script>x</script>\n", "a.md", 3)
+    assert [link.url for link in linked.links] == ["a.pdf"]
+    assert [f.rule for f in linked.findings] == ["unsafe-content"]
+    assert [f.line for f in md.Body("正文\n\n<script>alert(1)</script>\n", "a.md", 3).findings] == [5]
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWN)
+def test_plain_text_without_an_analysis_is_the_analysed_text(text):
+    from gen import markdown as md
+    analysed = md.Body(text)
+    analysed.analysis()
+    assert md.Body(text).text == analysed.text
