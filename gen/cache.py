@@ -39,15 +39,26 @@ def fingerprint(content: Path, layouts: Path, options: tuple) -> str:
 
 def stat_lines(root: Path):
     """`path size mtime` of every file under `root`, in a stable order (what a fingerprint reads)."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
             try:
-                stat = os.stat(path)
+                if entry.is_dir():  # a link to a folder is not followed (as in the loader)
+                    if not entry.is_symlink():
+                        folders.append((entry.path, prefix + entry.name + "/"))
+                    continue
+                stat = entry.stat()
             except OSError:
                 continue
-            yield f"{os.path.relpath(path, root)}\0{stat.st_size}\0{stat.st_mtime_ns}"
+            yield f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}"
+        pending.extend(reversed(folders))
 
 
 def lookup(content: Path, out: Path, key: str) -> tuple[list[Finding], int, int] | None:

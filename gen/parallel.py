@@ -70,6 +70,22 @@ def fork_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int 
         gc.unfreeze()
 
 
+def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int | None = None) -> list[R]:
+    """Apply `fn` to contiguous slices of `items`, one per core: the first slice in this process,
+    the others in forked children at the same time; results in slice order.
+
+    For work whose result is plain data (it travels back pickled) and that this process would
+    otherwise wait for: unlike `fork_map`, no core sits idle. One process for small inputs.
+    """
+    processes = processes or workers()
+    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(items)]
+    parts = chunks(items, processes)
+    children = [fork_call(lambda part=part: fn(part)) for part in parts[1:]]
+    first = fn(parts[0])
+    return [first] + [child() for child in children]
+
+
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     """Start `work()` in a forked child now, on a core of its own; return a function that waits for
     its (pickled) result. Without fork, `work` runs when the result is asked for."""

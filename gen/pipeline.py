@@ -92,7 +92,8 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     """
     stage = Timer(timings if timings is not None else {}, progress)
     with stage("load"):
-        tree = sources.load(content)
+        # Document files are read by the parse stage, on every core (the preview reads as it goes).
+        tree = sources.load(content, defer_documents=known is None)
     config, config_findings = load_config(tree.site_config)
     if config is None:
         return None, tree.findings + config_findings
@@ -225,7 +226,11 @@ def parse_source(source: sources.SourceFile, config) -> tuple[Document | None, l
     """Parse one document file: front matter, body and the typed document (None if unusable)."""
     if source.text is None:
         return None, []
-    parsed = frontmatter.parse_document(source.text, source.display)
+    return _document(source, frontmatter.parse_document(source.text, source.display), config)
+
+
+def _document(source: sources.SourceFile, parsed: frontmatter.Parsed, config) -> tuple[Document | None, list[Finding]]:
+    """The typed document of a parsed file (None if its front matter is unusable)."""
     findings = list(parsed.findings)
     body = markdown.parse(parsed.body, source.display, parsed.body_line)  # analysed by the rules
     if parsed.data is None:
@@ -235,6 +240,20 @@ def parse_source(source: sources.SourceFile, config) -> tuple[Document | None, l
     return doc, findings + doc_findings
 
 
+def _read_and_split(batch: list[sources.SourceFile]) -> list[tuple[str, frontmatter.Parsed | None, list[Finding]]]:
+    """Read, decode and split files and parse their YAML: (digest, parsed or None, findings) each.
+
+    Plain data, no model objects: it runs in forked processes and travels back pickled.
+    """
+    result = []
+    for source in batch:
+        found: list[Finding] = []
+        parsed = frontmatter.parse_document(source.text, source.display) if sources.read_text(source, found) else None
+        source.text = None
+        result.append((source.digest, parsed, found))
+    return result
+
+
 def _parse(tree: sources.ContentTree, config, known: dict | None = None
            ) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding]]:
     findings: list[Finding] = []
@@ -242,17 +261,27 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None
     if known is not None:
         for rel in set(known) - {source.rel for source in tree.documents}:
             del known[rel]
-    for source in tree.documents:
-        entry = known.get(source.rel) if known is not None else None
-        if entry is not None and source.digest and entry[0] == source.digest:
-            doc, doc_findings = entry[1], entry[2]
-        else:
-            doc, doc_findings = parse_source(source, config)
-            if known is not None:
+        for source in tree.documents:
+            entry = known.get(source.rel)
+            if entry is not None and source.digest and entry[0] == source.digest:
+                doc, doc_findings = entry[1], entry[2]
+            else:
+                doc, doc_findings = parse_source(source, config)
                 known[source.rel] = (source.digest, doc, doc_findings)
-        findings += doc_findings
-        if doc is not None:
-            documents.append(doc)
+            findings += doc_findings
+            if doc is not None:
+                documents.append(doc)
+    else:  # files not read yet (see load_site): read and split them on every core, model them here
+        from . import parallel
+        split = [item for part in parallel.split_map(_read_and_split, tree.documents) for item in part]
+        for source, (digest, parsed, found) in zip(tree.documents, split):
+            source.digest = digest
+            findings += found
+            if parsed is not None:
+                doc, doc_findings = _document(source, parsed, config)
+                findings += doc_findings
+                if doc is not None:
+                    documents.append(doc)
     catalogues: list[Catalogue] = []
     for source in tree.catalogues:
         parsed = frontmatter.parse_yaml(source.text or "", source.display)

@@ -90,8 +90,12 @@ def decode(raw: bytes, display: str) -> tuple[str | None, Finding | None]:
     return text, None
 
 
-def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
-    """Walk `root` in a stable order and classify and decode every file."""
+def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool = False) -> ContentTree:
+    """Walk `root` in a stable order and classify and decode every file.
+
+    With `defer_documents`, document files (`.md` other than `_index.md`) are only stat'ed: their
+    `text` stays None until `read_text` (the parse stage reads them, on several cores).
+    """
     root = root.resolve()
     tree = ContentTree(root=root)
     shown = display_path(root)
@@ -133,7 +137,8 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
                     tree.findings.append(Finding(prefix + rel, 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
-            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel)
+            defer = defer_documents and name != "_index.md" and os.path.splitext(name)[1].lower() == ".md"
+            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel, defer)
             if source is not None:
                 _classify(tree, source, os.path.splitext(name)[1].lower())
         pending.extend(reversed(folders))
@@ -141,8 +146,8 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES) -> ContentTree:
 
 
 def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding],
-         display: str | None = None) -> SourceFile | None:
-    """Stat one file and decode it if it is text the generator reads; problems go to `findings`."""
+         display: str | None = None, defer: bool = False) -> SourceFile | None:
+    """Stat one file and decode it if it is text the generator reads (unless `defer`); problems go to `findings`."""
     if display is None:
         display = display_path(path)
     try:
@@ -158,19 +163,26 @@ def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findi
                                     f"文件有 {source.size // 1024} KB，超过上限 {max_text_bytes // 1024} KB。"
                                     "请拆分正文，或把全文作为 Word/PDF 附件放入文档目录。"))
             return None
-        try:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-        except OSError as exc:
-            findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+        if not defer and not read_text(source, findings):
             return None
-        source.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-        text, problem = decode(raw, source.display)
-        if problem:
-            findings.append(problem)
-            return None
-        source.text = text
     return source
+
+
+def read_text(source: SourceFile, findings: list[Finding]) -> bool:
+    """Read and decode a text file into `source.text` and `source.digest`; False (and a finding) if it cannot be."""
+    try:
+        with open(source.path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+        return False
+    source.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    text, problem = decode(raw, source.display)
+    if problem:
+        findings.append(problem)
+        return False
+    source.text = text
+    return True
 
 
 def _in_bundle(rel: str, bundle_dirs: set[str]) -> bool:

@@ -56,9 +56,15 @@ class Writer:
         target = self._target(output.path)
         if output.source is not None:
             shutil.copyfile(output.source, target)
-        else:
-            with open(target, "wb") as handle:
-                handle.write(output.data or b"")
+            return
+        # os.open, not open(): no buffer, no isatty probe, no seek — three system calls fewer per page.
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(output.data or b"")
+            while view:
+                view = view[os.write(descriptor, view):]
+        finally:
+            os.close(descriptor)
 
     def link(self, previous: Path, path: str) -> bool:
         """Reuse a file of the previous output as it is (a hard link); False if that cannot be done."""

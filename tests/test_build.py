@@ -358,6 +358,37 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
 
+def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
+    """Files read and split in a forked child give the same documents and findings, broken ones included."""
+    from gen import parallel, pipeline
+    files = dict(SMALL)
+    for i in range(parallel.MIN_ITEMS + 50):
+        files[f"news/{i // 100}/n{i:04d}.md"] = doc(f"""
+            title: 工作动态第{i}号
+            index_no: "11341524MB1234567X/2026-{100 + i:05d}"
+            published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
+            """, f"第{i}号动态的正文。\n")
+    files["news/4/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
+    files["news/4/gbk.md"] = "---\ntitle: 国标编码\n---\n正文\n".encode("gb18030")
+    content = write_site(tmp_path, files)
+    calls = []
+    real_split_map = parallel.split_map
+
+    def counting(fn, items, processes=None):
+        calls.append(len(items))
+        return real_split_map(fn, items, 2)
+    monkeypatch.setattr(parallel, "split_map", counting)
+    two = pipeline.check(content, TODAY)
+    assert calls and calls[0] >= parallel.MIN_ITEMS
+    monkeypatch.setattr(parallel, "split_map", lambda fn, items, processes=None: [fn(items)])
+    one = pipeline.check(content, TODAY)
+    assert two.findings == one.findings
+    assert {f.rule for f in one.findings if f.file.endswith(("broken.md", "gbk.md"))} == {"front-matter-invalid", "encoding"}
+    describe = lambda site: [(d.id, d.title, d.published, d.source.digest, d.body.source) for d in site.documents]
+    assert describe(two.site) == describe(one.site)
+    assert all(d.source.digest for d in two.site.documents)
+
+
 def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
     content = write_site(tmp_path, dict(SMALL))
     monkeypatch.chdir(tmp_path)
