@@ -334,15 +334,21 @@ def test_header_and_footer_link_from_every_depth_and_mark_the_current_column(tmp
     assert broken_links(out) == []
 
 
-def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
-    from gen import parallel
+def _many_news(count: int, body: str) -> dict:
+    """SMALL plus `count` news items (enough to make a build fork); `body` may use {i}."""
     files = dict(SMALL)
-    for i in range(parallel.MIN_ITEMS + 50):
+    for i in range(count):
         files[f"news/{i // 100}/n{i:04d}.md"] = doc(f"""
             title: 工作动态第{i}号
             index_no: "11341524MB1234567X/2026-{100 + i:05d}"
             published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
-            """, f"第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
+            """, body.format(i=i))
+    return files
+
+
+def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
+    from gen import parallel
+    files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
     forks = []
     real_fork_map = parallel.fork_map
@@ -361,13 +367,7 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
 def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     """Files read and split in a forked child give the same documents and findings, broken ones included."""
     from gen import parallel, pipeline
-    files = dict(SMALL)
-    for i in range(parallel.MIN_ITEMS + 50):
-        files[f"news/{i // 100}/n{i:04d}.md"] = doc(f"""
-            title: 工作动态第{i}号
-            index_no: "11341524MB1234567X/2026-{100 + i:05d}"
-            published: 2026-{1 + i % 12:02d}-{1 + i % 28:02d}
-            """, f"第{i}号动态的正文。\n")
+    files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/4/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
     files["news/4/gbk.md"] = "---\ntitle: 国标编码\n---\n正文\n".encode("gb18030")
     content = write_site(tmp_path, files)
