@@ -10,10 +10,8 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items a pool costs more than it saves (forking and collecting ~50 ms).
+# Below this many items forking costs more than it saves (forking and collecting ~50 ms).
 MIN_ITEMS = 400
-
-_task: tuple[Callable, Sequence] | None = None
 
 
 def workers() -> int:
@@ -41,54 +39,41 @@ def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
     return result
 
 
-def _run(index: int):
-    fn, parts = _task
-    return fn(parts[index])
-
-
-def fork_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int | None = None) -> list[R]:
-    """Apply `fn` to slices of `items` in forked processes; results in slice order.
-
-    `fn` and the data it reads are inherited through fork, not pickled, so it may be a closure
-    over the whole site; only each slice's result travels back. Falls back to one process for
-    small inputs or where fork is not available.
-    """
-    global _task
-    processes = processes or workers()
-    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(items)]
-    parts = chunks(items, processes * 2)
-    _task = (fn, parts)
-    # Keep the collector away from the inherited objects: walking them would write to every
-    # page and undo the sharing that fork gives.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_run, range(len(parts)), chunksize=1)
-    finally:
-        _task = None
-        gc.unfreeze()
-
-
 def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int | None = None) -> list[R]:
     """Apply `fn` to contiguous slices of `items`, one per core: the first slice in this process,
     the others in forked children at the same time; results in slice order.
 
-    For work whose result is plain data (it travels back pickled) and that this process would
-    otherwise wait for: unlike `fork_map`, no core sits idle. One process for small inputs.
+    `fn` and the data it reads are inherited through fork, not pickled, so it may be a closure
+    over the whole site; only each slice's result travels back (pickled). No core waits for the
+    others, and there is no process more than there are cores. One process for small inputs or
+    where fork is not available. An exception in a child is raised here.
     """
     processes = processes or workers()
     if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(items)]
     parts = chunks(items, processes)
     children = [fork_call(lambda part=part: fn(part)) for part in parts[1:]]
-    first = fn(parts[0])
+    # The objects that exist now live until the end of the work: the collector need not walk them
+    # again and again while this process makes its share of new ones.
+    gc.freeze()
+    try:
+        first = fn(parts[0])
+    except BaseException:
+        for child in children:  # wait for them all the same: no process outlives the work
+            try:
+                child()
+            except BaseException:
+                pass
+        raise
+    finally:
+        gc.unfreeze()
     return [first] + [child() for child in children]
 
 
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     """Start `work()` in a forked child now, on a core of its own; return a function that waits for
-    its (pickled) result. Without fork, `work` runs when the result is asked for."""
+    its (pickled) result, or raises the exception it raised. Without fork, `work` runs when the
+    result is asked for."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return work
     import pickle
@@ -102,8 +87,17 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
         status = 1
         try:
             os.close(read_end)
+            try:
+                outcome = (True, work())
+            except BaseException as exc:  # handed to the parent, which raises it
+                outcome = (False, exc)
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(pickle.dumps(work()))
+                try:
+                    data = pickle.dumps(outcome)
+                except Exception:  # an exception that does not pickle: its text still travels
+                    import traceback
+                    data = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(outcome[1])))))
+                pipe.write(data)
             status = 0
         finally:
             os._exit(status)
@@ -113,7 +107,10 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(pid, 0)
-        if status != 0:
+        if status != 0 or not data:
             raise RuntimeError("a forked worker failed")
-        return pickle.loads(data)
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
     return result

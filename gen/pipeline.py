@@ -201,7 +201,7 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     def work(jobs) -> incremental.Tally:
         return incremental.run(renderer, jobs, write.Writer(staging), frame, previous)
     try:
-        tallies = parallel.fork_map(work, render.jobs(site))
+        tallies = parallel.split_map(work, render.jobs(site))
     except BaseException:
         write.discard(staging)
         raise

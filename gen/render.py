@@ -208,7 +208,7 @@ class Renderer:
             up = "../" * depth
             html = self.chromes[key] = Markup(self.env.get_template(name).render(
                 site=self.config, tree=self.tree, search=self.search, current=current,
-                url=lambda target: _quoted(up + target)))
+                url=lambda target: _quoted(up + target)).rstrip("\n"))
         return html
 
     # --- helpers ------------------------------------------------------------------------------

@@ -351,15 +351,15 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
     forks = []
-    real_fork_map = parallel.fork_map
+    real_split_map = parallel.split_map
 
     def counting(fn, items, processes=None):
         forks.append(len(items))
-        return real_fork_map(fn, items, 2)
-    monkeypatch.setattr(parallel, "fork_map", counting)
+        return real_split_map(fn, items, 2)
+    monkeypatch.setattr(parallel, "split_map", counting)
     assert build(content, tmp_path / "two", search=False).written
     assert forks and forks[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "fork_map", lambda fn, items, processes=None: [fn(items)])
+    monkeypatch.setattr(parallel, "split_map", lambda fn, items, processes=None: [fn(items)])
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
@@ -455,3 +455,19 @@ def test_a_rule_error_in_a_large_column_keeps_the_previous_site(tmp_path):
     assert not second.written
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
+    from gen import parallel
+
+    def work(part):
+        if 7 in part:
+            raise ValueError("模板第 7 项出错")
+        return sum(part)
+    items = list(range(parallel.MIN_ITEMS * 2))
+    assert sum(parallel.split_map(lambda part: sum(part), items, 2)) == sum(items)
+    with pytest.raises(ValueError, match="模板第 7 项出错"):  # in this process's slice
+        parallel.split_map(work, items, 2)
+    with pytest.raises(ValueError, match="模板第 7 项出错"):  # in the child's slice
+        parallel.split_map(work, items[::-1], 2)
+    assert parallel.fork_call(lambda: "结果")() == "结果"
