@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "docs.jsonl.gz"
 ORG = "11341524MB1234567X"
+if str(ROOT) not in sys.path:  # gongkai's own measures, when run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
 
 # Share of each kind in a county bureau's column (from the example column and seeds 000/002).
 # Every normative and policy document is followed by its interpretation (应解读尽解读), so
@@ -103,6 +105,14 @@ def _docx(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def _copies(text: str, source: str) -> bool:
+    """Whether an interpretation with this body would share a third of its text with its source
+    (gongkai's interpretation-copies-source measure; the rule's limit is 60 %)."""
+    from gen.rules.interpretation import _may_copy, _shingles, containment, plain
+    mine, theirs = plain(text), plain(source)
+    return _may_copy(mine, theirs, 0.3) and containment(_shingles(mine), _shingles(theirs)) >= 0.3
+
+
 def _years_later(day: dt.date, years: int) -> dt.date:
     """The same day `years` later (29 February becomes 28 February)."""
     try:
@@ -127,17 +137,23 @@ def make(n: int, out: Path, seed: int = 1) -> dict:
     doc_numbers: dict[tuple[str, int], int] = {}  # 文号 sequence per agency code and year
     docs = []  # (kind, id, title, date, body) for the peers
     normatives: list[tuple[str, dt.date]] = []
-    needs_interpretation: list[tuple[str, dt.date, str]] = []  # (id, published, drafter)
+    needs_interpretation: list[tuple[str, dt.date, str, str]] = []  # (id, published, drafter, body)
     weights = [w for _, w in KINDS]
     names = [k for k, _ in KINDS]
     plain = n - (today.year - 2016)  # annual reports take one document per year
     for i in range(plain):
         kind = rng.choices(names, weights)[0] if i else "guide"
+        if i == plain - 1 and kind in ("normative", "policy"):
+            kind = "article"  # the last one: there is no next document to interpret it
         if needs_interpretation:
             kind = "interpretation"
-            target_ref, target_date, target_drafter = needs_interpretation.pop()
+            target_ref, target_date, target_drafter, target_body = needs_interpretation.pop()
         title, body = bodies[rng.randrange(len(bodies))]
         body = _cut(body, rng)
+        while kind == "interpretation" and _copies(body, target_body):
+            # The corpus holds near-copies (a regulation and its reissue): an interpretation is written
+            # in its own words, as the rules require, so it never takes the text of what it interprets.
+            body = _cut(bodies[rng.randrange(len(bodies))][1], rng)
         published = start + dt.timedelta(days=rng.randrange(span))
         if kind == "interpretation":
             published = target_date
@@ -162,7 +178,7 @@ def make(n: int, out: Path, seed: int = 1) -> dict:
                 if normatives and rng.random() < 0.08:
                     fields.append(f"repeals: [{normatives.pop(rng.randrange(len(normatives)))[0]}]")
                 normatives.append((f"{folder}/{slug}", published))
-            needs_interpretation.append((f"{folder}/{slug}", published, drafter))
+            needs_interpretation.append((f"{folder}/{slug}", published, drafter, body))
         elif kind == "interpretation":
             fields += [f"interprets: {target_ref}", f"drafter: {target_drafter}",
                        f"forms: [{rng.choice(['文字', '简明问答', '文字, 简明问答'])}]"]
