@@ -70,6 +70,66 @@ def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int
     return [first] + [child() for child in children]
 
 
+def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callable[[], bool] | None = None,
+               processes: int | None = None) -> tuple[list[R], bool]:
+    """Apply `fn` to slices of `items` in this process and in forked children, each taking the next
+    slice when it is done with one; return the results in slice order, and what `first` returned.
+
+    `first()` is work of this process's own (the rules of a build) done before it takes slices:
+    the children start on the slices meanwhile, and join in its result through the shared memory
+    they were forked from, so nothing is copied for them. When `first` returns False no slice is
+    started any more and the results are partial (the caller throws them away). Children only
+    touch — and so copy — the slices they take. One process for small inputs or without fork.
+    """
+    processes = processes or workers()
+    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        go_on = first() if first is not None else True
+        return ([fn(items)] if go_on else []), go_on
+    parts = chunks(items, processes * 8)  # small enough that all processes finish together
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # the next slice to take (its lock is shared through fork)
+
+    def take() -> int:
+        with taken.get_lock():
+            index = taken.value
+            taken.value = index + 1
+            return index
+
+    def drain() -> list[tuple[int, R]]:
+        done = []
+        while (index := take()) < len(parts):
+            done.append((index, fn(parts[index])))
+        return done
+    children = [fork_call(drain) for _ in range(processes - 1)]
+    gc.freeze()  # as in split_map: the inherited objects are not walked by the collector
+    try:
+        go_on = first() if first is not None else True
+        if not go_on:
+            with taken.get_lock():
+                taken.value = len(parts)  # no new slice for anyone
+        done = drain()
+    except BaseException:
+        with taken.get_lock():
+            taken.value = len(parts)
+        for child in children:
+            try:
+                child()
+            except BaseException:
+                pass
+        raise
+    finally:
+        gc.unfreeze()
+    failure = None
+    for child in children:  # every child is waited for, even after one failed
+        try:
+            done += child()
+        except BaseException as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
+
+
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     """Start `work()` in a forked child now, on a core of its own; return a function that waits for
     its (pickled) result, or raises the exception it raised. Without fork, `work` runs when the

@@ -68,6 +68,12 @@ class Timer:
         self.timings = timings
         self.progress = progress
 
+    def add(self, name: str, seconds: float) -> None:
+        """Count `seconds` for a stage timed by the caller."""
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        if self.progress is not None:
+            self.progress(name, seconds)
+
     def __call__(self, name: str):
         timer = self
 
@@ -147,28 +153,24 @@ def build(options: Options) -> Result:
         """Record all findings; True when there is no error."""
         result.findings = sorted_findings(rules.apply_overrides(loaded + found, site.config.rules))
         return result.errors == 0
-    overlap = len(site.documents) >= parallel.MIN_ITEMS and checked([])
-    if overlap:  # a large column: the rules run in a child on a core of their own while the pages render
-        rules.load_all()
-        checking = parallel.fork_call(lambda: rules.run(site, options.today))
-    else:
+    if not checked([]):  # the loader found errors already: report the rules' findings too, render nothing
         with stage("check"):
-            if not checked(rules.run(site, options.today)):
-                return result
+            checked(rules.run(site, options.today))
+        return result
+    rules.load_all()  # imported here, never in a forked child
     cache_folder = cache.folder_for(options.content)
     previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
-    with stage("render"):
-        staging, tally = render_and_write(site, layouts, options.search, options.out, previous)
-    if overlap:
-        try:
-            with stage("check"):
-                ok = checked(checking())
-        except BaseException:
-            write.discard(staging)
-            raise
-        if not ok:  # nothing of this build is kept
-            write.discard(staging)
-            return result
+
+    def check() -> bool:
+        """The rules, run by this process while forked children already render (see parallel.work_queue)."""
+        with stage("check"):
+            return checked(rules.run(site, options.today))
+    start = time.perf_counter()
+    staging, tally, ok = render_and_write(site, layouts, options.search, options.out, previous, first=check)
+    stage.add("render", time.perf_counter() - start - timings.get("check", 0.0))
+    if not ok:  # nothing of this build is kept
+        write.discard(staging)
+        return result
     result.pages, result.rendered, result.reused = tally.pages, tally.rendered, tally.reused
     try:
         if options.search:
@@ -186,8 +188,9 @@ def build(options: Options) -> Result:
     return result
 
 
-def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None):
-    """Render every page into a new staging folder, on every core; return it and what was done.
+def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None):
+    """Render every page into a new staging folder, on every core; return it, what was done and
+    what `first` returned (see `parallel.work_queue`: work this process does while children render).
 
     Pages whose key equals the one recorded for the previous output are hard-linked from it
     instead of rendered (see `incremental`).
@@ -201,14 +204,14 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     def work(jobs) -> incremental.Tally:
         return incremental.run(renderer, jobs, write.Writer(staging), frame, previous)
     try:
-        tallies = parallel.split_map(work, render.jobs(site))
+        tallies, go_on = parallel.work_queue(work, render.jobs(site), first)
     except BaseException:
         write.discard(staging)
         raise
     total = incremental.Tally()
     for tally in tallies:
         total.add(tally)
-    return staging, total
+    return staging, total, go_on
 
 
 def default_layouts(content: Path) -> Path:

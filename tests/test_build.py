@@ -350,18 +350,30 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     from gen import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
-    forks = []
-    real_split_map = parallel.split_map
+    queues = []
+    real_work_queue = parallel.work_queue
 
-    def counting(fn, items, processes=None):
-        forks.append(len(items))
-        return real_split_map(fn, items, 2)
-    monkeypatch.setattr(parallel, "split_map", counting)
+    def counting(fn, items, first=None, processes=None):
+        queues.append(len(items))
+        return real_work_queue(fn, items, first, 2)
+    monkeypatch.setattr(parallel, "work_queue", counting)
     assert build(content, tmp_path / "two", search=False).written
-    assert forks and forks[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "split_map", lambda fn, items, processes=None: [fn(items)])
+    assert queues and queues[0] >= parallel.MIN_ITEMS
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], first()))
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
+
+
+def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_nothing(tmp_path, monkeypatch):
+    from gen import parallel
+    files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
+    files["news/0/n0003.md"] = files["news/0/n0003.md"].replace("published: 2026-04-04", "published: 2026-02-30")
+    content = write_site(tmp_path, files)
+    out = tmp_path / "site"
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    result = build(content, out, search=False)
+    assert not result.written and result.errors == 1
+    assert not out.exists() and not list(tmp_path.glob(".site.tmp-*"))
 
 
 def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
@@ -471,3 +483,8 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
     with pytest.raises(ValueError, match="模板第 7 项出错"):  # in the child's slice
         parallel.split_map(work, items[::-1], 2)
     assert parallel.fork_call(lambda: "结果")() == "结果"
+    assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.chunks(items, 16)], True)
+    with pytest.raises(ValueError, match="模板第 7 项出错"):
+        parallel.work_queue(work, items[::-1], lambda: True, 2)
+    results, go_on = parallel.work_queue(lambda part: sum(part), items, lambda: False, 2)
+    assert go_on is False and len(results) < 16  # no slice started after `first` said stop
