@@ -59,15 +59,11 @@ def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int
     try:
         first = fn(parts[0])
     except BaseException:
-        for child in children:  # wait for them all the same: no process outlives the work
-            try:
-                child()
-            except BaseException:
-                pass
+        _results(children)  # no process outlives the work
         raise
     finally:
         gc.unfreeze()
-    return [first] + [child() for child in children]
+    return [first] + _results(children, strict=True)
 
 
 def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callable[[], bool] | None = None,
@@ -111,23 +107,26 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
     except BaseException:
         with taken.get_lock():
             taken.value = len(parts)
-        for child in children:
-            try:
-                child()
-            except BaseException:
-                pass
+        _results(children)  # no process outlives the work
         raise
     finally:
         gc.unfreeze()
-    failure = None
-    for child in children:  # every child is waited for, even after one failed
+    for part in _results(children, strict=True):
+        done += part
+    return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
+
+
+def _results(children: list[Callable[[], R]], strict: bool = False) -> list[R]:
+    """Wait for every child, even after one failed; with `strict`, then raise the first failure."""
+    results, failure = [], None
+    for child in children:
         try:
-            done += child()
+            results.append(child())
         except BaseException as exc:
             failure = failure or exc
-    if failure is not None:
+    if strict and failure is not None:
         raise failure
-    return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
+    return results
 
 
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:
