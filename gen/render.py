@@ -185,6 +185,12 @@ class Renderer:
             auto_reload=False,  # a Renderer lives for one build (the preview makes a new one when a template changes)
         )
         self.layouts = layouts
+        # Compile every template now: forked workers inherit them instead of each compiling its own.
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")) and "/" not in name):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass  # reported when a page uses it, as without this warm-up
         self.refresh()
 
     def refresh(self) -> None:

@@ -488,3 +488,20 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
         parallel.work_queue(work, items[::-1], lambda: True, 2)
     results, go_on = parallel.work_queue(lambda part: sum(part), items, lambda: False, 2)
     assert go_on is False and len(results) < 16  # no slice started after `first` said stop
+
+
+@pytest.mark.parametrize("sendfile", ["works", "fails", "stops"])
+def test_attachments_are_copied_byte_for_byte(tmp_path, monkeypatch, sendfile):
+    import os
+    source = tmp_path / "a.pdf"
+    source.write_bytes(PDF_BYTES * 3000)  # larger than one read
+    if sendfile == "fails":
+        monkeypatch.setattr(os, "sendfile", lambda *a: (_ for _ in ()).throw(OSError(22, "not supported")))
+    elif sendfile == "stops":  # a short copy: the rest still arrives
+        real = os.sendfile
+        monkeypatch.setattr(os, "sendfile", lambda out, in_, offset, count: real(out, in_, offset, min(count, 1000)))
+    writer = write.Writer(tmp_path / "out")
+    writer.write(write.Output("normative/2026/a/a.pdf", source=source))
+    writer.write(write.Output("normative/2026/a/index.html", data=b"<p>page</p>"))
+    assert (tmp_path / "out/normative/2026/a/a.pdf").read_bytes() == source.read_bytes()
+    assert (tmp_path / "out/normative/2026/a/index.html").read_bytes() == b"<p>page</p>"
