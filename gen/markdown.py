@@ -241,14 +241,14 @@ def plain_text(body: str) -> str:
     """`Body.text` of a source, by the same walk as `analyse` with nothing else recorded."""
     if not body.strip():
         return ""
-    try:
-        events = pyromark.events(body, options=_OPTIONS)
+    try:  # with ranges, as `analyse`: unmerged text pieces are what `code` holds one by one
+        events = pyromark.events_with_range(body, options=_OPTIONS)
     except Exception:
         return ""
     texts: list[str] = []
     code: list[str] = []
     parts: list[str] | None = None
-    for event in events:
+    for event, _ in events:
         if event.__class__ is str:
             if parts is not None and (event == "SoftBreak" or event == "HardBreak"):
                 parts.append("\n")

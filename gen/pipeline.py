@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +115,27 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     return site, findings
 
 
+def collector_paused(run: Callable) -> Callable:
+    """Run without the cycle collector (restored afterwards, as it was).
+
+    A build makes one large object graph that lives to the end and almost no cyclic garbage
+    (measured: under 400 objects for 10,000 documents; templates import their macros without
+    the page's context for that reason), so the collector would only walk the graph again and
+    again — 1.6 s of 6.8 s loading 50,000 documents, 0.6 s of a one-process build of 10,000.
+    """
+    @functools.wraps(run)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return paused
+
+
+@collector_paused
 def check(content: Path, today: dt.date, timings: dict[str, float] | None = None,
           progress: Progress | None = None) -> Result:
     """Load and check the content without writing anything."""
@@ -126,6 +149,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
                   documents=len(site.documents) if site else 0)
 
 
+@collector_paused
 def build(options: Options) -> Result:
     """Check the content and, when there is no error, write the site atomically."""
     from . import cache, search, write  # output stages, needed only when building
@@ -385,6 +409,7 @@ class ArchiveResult(Result):
     """Bytes of the zip."""
 
 
+@collector_paused
 def archive(options) -> ArchiveResult:
     """Check the content and, when there is no error, write the archive package (gongkai archive)."""
     from . import archive as packaging

@@ -505,3 +505,35 @@ def test_attachments_are_copied_byte_for_byte(tmp_path, monkeypatch, sendfile):
     writer.write(write.Output("normative/2026/a/index.html", data=b"<p>page</p>"))
     assert (tmp_path / "out/normative/2026/a/a.pdf").read_bytes() == source.read_bytes()
     assert (tmp_path / "out/normative/2026/a/index.html").read_bytes() == b"<p>page</p>"
+
+
+def test_pages_leave_no_cyclic_garbage_and_the_collector_is_restored(tmp_path):
+    """A build runs without the cycle collector: rendering must not make reference cycles (a macro
+    imported with the page's context makes one per page, and a large column would grow by them)."""
+    import gc
+    from gen import pipeline, render
+    content = write_site(tmp_path, dict(SMALL))
+    site, _ = pipeline.load_site(content, TODAY)
+    renderer = render.Renderer(site, pipeline.default_layouts(content), False)
+    pages = [part for job in render.jobs(site) for part in render.plan_job(renderer, job) if isinstance(part, render.Page)]
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(5):
+            for page in pages:
+                renderer.emit(page)
+        gc.collect()
+        garbage = len(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert garbage < 50, garbage  # not per page: 5 × every page type would be hundreds
+    assert gc.isenabled()
+    assert build(content, tmp_path / "site", search=False).written
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build(content, tmp_path / "site", search=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

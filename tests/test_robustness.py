@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from conftest import SITE_YML, TODAY, write_site
 from gen import pipeline
@@ -189,6 +189,9 @@ def test_a_markup_free_body_is_parsed_only_for_its_paragraphs():
 
 @settings(max_examples=400, deadline=None)
 @given(MARKDOWN)
+@example(
+    text='- :<',
+)  # text split into pieces outside any paragraph
 def test_plain_text_without_an_analysis_is_the_analysed_text(text):
     from gen import markdown as md
     analysed = md.Body(text)
