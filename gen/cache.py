@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .findings import Finding
+from .sources import walk
 from .write import MARKER
 
 FOLDER = ".gongkai-cache"
@@ -38,27 +39,17 @@ def fingerprint(content: Path, layouts: Path, options: tuple) -> str:
 
 
 def stat_lines(root: Path):
-    """`path size mtime` of every file under `root`, in a stable order (what a fingerprint reads)."""
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
-        except OSError:
+    """`path size mtime` of every file under `root`, hidden ones too, in a stable order (what a fingerprint reads)."""
+    for here, files in walk(root, hidden=True):
+        if isinstance(files, OSError):
             continue
-        folders = []
-        for entry in entries:
+        prefix = here + "/" if here else ""
+        for entry in files:
             try:
-                if entry.is_dir():  # a link to a folder is not followed (as in the loader)
-                    if not entry.is_symlink():
-                        folders.append((entry.path, prefix + entry.name + "/"))
-                    continue
                 stat = entry.stat()
             except OSError:
                 continue
             yield f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}"
-        pending.extend(reversed(folders))
 
 
 def lookup(content: Path, out: Path, key: str) -> tuple[list[Finding], int, int] | None:

@@ -81,7 +81,7 @@ def _item(value, out: list, mentions: set) -> None:
 
 def _encoder(kind: type):
     """How to encode values of one type (looked up once per type, then from `_ENCODERS`)."""
-    if kind in (str, int, float, bool, type(None)):
+    if kind in _SCALARS:
         return _scalar
     if issubclass(kind, Document):
         return _document

@@ -39,39 +39,15 @@ def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
     return result
 
 
-def split_map(fn: Callable[[Sequence[T]], R], items: Sequence[T], processes: int | None = None) -> list[R]:
-    """Apply `fn` to contiguous slices of `items`, one per core: the first slice in this process,
-    the others in forked children at the same time; results in slice order.
-
-    `fn` and the data it reads are inherited through fork, not pickled, so it may be a closure
-    over the whole site; only each slice's result travels back (pickled). No core waits for the
-    others, and there is no process more than there are cores. One process for small inputs or
-    where fork is not available. An exception in a child is raised here.
-    """
-    processes = processes or workers()
-    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(items)]
-    parts = chunks(items, processes)
-    children = [fork_call(lambda part=part: fn(part)) for part in parts[1:]]
-    # The objects that exist now live until the end of the work: the collector need not walk them
-    # again and again while this process makes its share of new ones.
-    gc.freeze()
-    try:
-        first = fn(parts[0])
-    except BaseException:
-        _results(children)  # no process outlives the work
-        raise
-    finally:
-        gc.unfreeze()
-    return [first] + _results(children, strict=True)
-
-
 def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callable[[], bool] | None = None,
                processes: int | None = None) -> tuple[list[R], bool]:
     """Apply `fn` to slices of `items` in this process and in forked children, each taking the next
     slice when it is done with one; return the results in slice order, and what `first` returned.
 
-    `first()` is work of this process's own (the rules of a build) done before it takes slices:
+    `fn` and the data it reads are inherited through fork, not pickled, so it may be a closure
+    over the whole site; only each slice's result travels back (pickled), and an exception in a
+    child is raised here. `first()` is work of this process's own (the rules of a build) done
+    before it takes slices:
     the children start on the slices meanwhile, and join in its result through the shared memory
     they were forked from, so nothing is copied for them. When `first` returns False no slice is
     started any more and the results are partial (the caller throws them away). Children only
@@ -97,7 +73,9 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
             done.append((index, fn(parts[index])))
         return done
     children = [fork_call(drain) for _ in range(processes - 1)]
-    gc.freeze()  # as in split_map: the inherited objects are not walked by the collector
+    # The objects that exist now live until the end of the work: the collector need not walk them
+    # again and again while this process makes its share of new ones.
+    gc.freeze()
     try:
         go_on = first() if first is not None else True
         if not go_on:

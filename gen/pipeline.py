@@ -70,10 +70,10 @@ class Timer:
         self.timings = timings
         self.progress = progress
 
-    def add(self, name: str, seconds: float) -> None:
-        """Count `seconds` for a stage timed by the caller."""
+    def add(self, name: str, seconds: float, finished: bool = True) -> None:
+        """Count `seconds` for a stage (timed by the caller, or by `with timer(name)`); tell `progress` if it finished."""
         self.timings[name] = self.timings.get(name, 0.0) + seconds
-        if self.progress is not None:
+        if self.progress is not None and finished:
             self.progress(name, seconds)
 
     def __call__(self, name: str):
@@ -84,10 +84,7 @@ class Timer:
                 self.start = time.perf_counter()
 
             def __exit__(self, *exc):
-                seconds = time.perf_counter() - self.start
-                timer.timings[name] = timer.timings.get(name, 0.0) + seconds
-                if timer.progress is not None and exc[0] is None:
-                    timer.progress(name, seconds)
+                timer.add(name, time.perf_counter() - self.start, finished=exc[0] is None)
         return _Stage()
 
 
@@ -171,7 +168,7 @@ def build(options: Options) -> Result:
     stage = Timer(timings, options.progress)
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-    from . import incremental, parallel
+    from . import incremental
 
     def checked(found: list[Finding]) -> bool:
         """Record all findings; True when there is no error."""
@@ -181,7 +178,6 @@ def build(options: Options) -> Result:
         with stage("check"):
             checked(rules.run(site, options.today))
         return result
-    rules.load_all()  # imported here, never in a forked child
     cache_folder = cache.folder_for(options.content)
     previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
 
@@ -300,7 +296,8 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None
                 documents.append(doc)
     else:  # files not read yet (see load_site): read and split them on every core, model them here
         from . import parallel
-        split = [item for part in parallel.split_map(_read_and_split, tree.documents) for item in part]
+        parts, _ = parallel.work_queue(_read_and_split, tree.documents)
+        split = [item for part in parts for item in part]
         for source, (digest, parsed, found) in zip(tree.documents, split):
             source.digest = digest
             findings += found

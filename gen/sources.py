@@ -6,6 +6,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .findings import ERROR, Finding
 
@@ -105,32 +106,18 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
     def in_bundle(rel: str) -> bool:
         return _in_bundle(rel, bundle_dirs)
 
-    # Depth-first with an explicit stack (a hostile, deeply nested tree cannot exhaust recursion):
-    # each folder's files in name order, then its sub-folders in name order.
-    pending: list[tuple[str, str]] = [(str(root), "")]
-    while pending:
-        folder, here = pending.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
-        except OSError as exc:
+    for here, files in walk(root):
+        if isinstance(files, OSError):
             tree.findings.append(Finding(prefix + here if here else shown, 1, "encoding", ERROR,
-                                         f"无法读取目录：{exc.strerror}"))
+                                         f"无法读取目录：{files.strerror}"))
             continue
-        if any(e.name == "index.md" for e in entries):
+        if any(e.name == "index.md" for e in files):
             bundle_dirs.add(here)
-        folders = []
-        for entry in entries:
+        for entry in files:
             name = entry.name
-            if name.startswith("."):  # hidden: .git, editor state
-                continue
-            rel = f"{here}/{name}" if here else name
-            if entry.is_dir():  # a link to a folder is not followed (as os.walk)
-                if not entry.is_symlink():
-                    folders.append((entry.path, rel))
-                continue
             if name.endswith("~"):
                 continue
+            rel = f"{here}/{name}" if here else name
             if entry.is_symlink():
                 target = Path(entry.path).resolve()
                 if not target.is_relative_to(root):
@@ -141,8 +128,40 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
             source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel, defer)
             if source is not None:
                 _classify(tree, source, os.path.splitext(name)[1].lower())
-        pending.extend(reversed(folders))
     return tree
+
+
+def walk(root: Path, hidden: bool = False) -> Iterator[tuple[str, list[os.DirEntry] | OSError]]:
+    """Every folder under `root`: its path relative to `root` ("" for the root itself) and its files
+    in name order, or the error that kept it from being read.
+
+    Depth-first, a folder's files before its sub-folders', sub-folders in name order; links to
+    folders are not followed; names starting with "." (.git, editor state) are left out unless
+    `hidden`. An explicit stack, so a hostile, deeply nested tree cannot exhaust recursion.
+    """
+    pending: list[tuple[str, str]] = [(str(root), "")]
+    while pending:
+        folder, here = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            yield here, exc
+            continue
+        files, folders = [], []
+        for entry in entries:
+            if not hidden and entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                continue
+            if not is_folder:
+                files.append(entry)
+            elif not entry.is_symlink():
+                folders.append((entry.path, f"{here}/{entry.name}" if here else entry.name))
+        yield here, files
+        pending.extend(reversed(folders))
 
 
 def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding],

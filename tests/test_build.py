@@ -359,7 +359,7 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "work_queue", counting)
     assert build(content, tmp_path / "two", search=False).written
     assert queues and queues[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], first()))
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], first() if first else True))
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
@@ -384,15 +384,15 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     files["news/4/gbk.md"] = "---\ntitle: 国标编码\n---\n正文\n".encode("gb18030")
     content = write_site(tmp_path, files)
     calls = []
-    real_split_map = parallel.split_map
+    real_work_queue = parallel.work_queue
 
-    def counting(fn, items, processes=None):
+    def counting(fn, items, first=None, processes=None):
         calls.append(len(items))
-        return real_split_map(fn, items, 2)
-    monkeypatch.setattr(parallel, "split_map", counting)
+        return real_work_queue(fn, items, first, 2)
+    monkeypatch.setattr(parallel, "work_queue", counting)
     two = pipeline.check(content, TODAY)
     assert calls and calls[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "split_map", lambda fn, items, processes=None: [fn(items)])
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], True))
     one = pipeline.check(content, TODAY)
     assert two.findings == one.findings
     assert {f.rule for f in one.findings if f.file.endswith(("broken.md", "gbk.md"))} == {"front-matter-invalid", "encoding"}
@@ -477,16 +477,20 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
             raise ValueError("模板第 7 项出错")
         return sum(part)
     items = list(range(parallel.MIN_ITEMS * 2))
-    assert sum(parallel.split_map(lambda part: sum(part), items, 2)) == sum(items)
-    with pytest.raises(ValueError, match="模板第 7 项出错"):  # in this process's slice
-        parallel.split_map(work, items, 2)
-    with pytest.raises(ValueError, match="模板第 7 项出错"):  # in the child's slice
-        parallel.split_map(work, items[::-1], 2)
+    assert sum(parallel.work_queue(lambda part: sum(part), items, None, 2)[0]) == sum(items)
+    for order in (items, items[::-1]):  # the failing slice first or last: taken by this process or a child
+        with pytest.raises(ValueError, match="模板第 7 项出错"):
+            parallel.work_queue(work, order, None, 2)
     assert parallel.fork_call(lambda: "结果")() == "结果"
     assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.chunks(items, 16)], True)
     with pytest.raises(ValueError, match="模板第 7 项出错"):
         parallel.work_queue(work, items[::-1], lambda: True, 2)
-    results, go_on = parallel.work_queue(lambda part: sum(part), items, lambda: False, 2)
+    import time
+
+    def slow(part):  # a slice takes a while, so the stop arrives before the child could take them all
+        time.sleep(0.05)
+        return sum(part)
+    results, go_on = parallel.work_queue(slow, items, lambda: False, 2)
     assert go_on is False and len(results) < 16  # no slice started after `first` said stop
 
 

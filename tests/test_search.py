@@ -237,7 +237,8 @@ def test_type_a_query_filter_sort_and_open_a_result_with_the_keyboard(page, serv
     assert dates == sorted(dates) and len(dates) == filtered
     # Open a result from the keyboard; its page holds the term.
     page.locator(".search-result h3 a").first.focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the result's page, not the search page being left
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "社会保险" in page.locator("article").inner_text()
     assert page.locator("table.meta").count() == 1
@@ -316,7 +317,8 @@ def test_the_search_page_from_disk_explains_and_keeps_its_style(browser, example
     # The stylesheet still applies under the policy when pages are opened from file://.
     assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor") == "rgb(179, 23, 28)"
     page.goto((example_site / "index.html").as_uri())
-    page.locator("nav.site-nav a").nth(1).click()
+    with page.expect_navigation():  # the next page, not the one being left
+        page.locator("nav.site-nav a").nth(1).click()
     assert page.url.startswith("file://") and page.locator("h1").count() >= 1
     assert problems == []
     page.close()
