@@ -43,6 +43,10 @@ class Parsed:
     """1-based line of the first body line in the file."""
     findings: list[Finding] = field(default_factory=list)
 
+    def fields(self) -> tuple:
+        """The fields in order: `Parsed(*parsed.fields())` is an equal copy."""
+        return self.data, self.lines, self.body, self.body_line, self.findings
+
 
 def split(text: str) -> tuple[str | None, int, str, int]:
     """Return (yaml_text, yaml_first_line, body, body_first_line); yaml_text None if absent."""
@@ -84,11 +88,10 @@ def parse_yaml(text: str, display: str, first_line: int = 1) -> Parsed:
             parsed.findings.append(Finding(display, first_line + node.start_mark.line, "front-matter-invalid", ERROR,
                                            "YAML 内容应为“键: 值”的映射（例如 title: 关于……的通知），而不是列表或单个值。"))
             return parsed
-        seen: set[int] = set()
-        _walk(node, "", first_line, parsed, display, seen)
+        data = _walk(node, "", first_line, parsed, display, set(), loader)
         if parsed.findings:
             return parsed
-        parsed.data = loader.construct_document(node)
+        parsed.data = data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # An unclosed bracket or quote is found only at the end of the text; its opening line
@@ -125,17 +128,30 @@ def parse_document(text: str, display: str) -> Parsed:
     return parsed
 
 
-def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display: str, seen: set[int]) -> None:
-    """Record the line of every key; refuse anchors/aliases and duplicate keys."""
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display: str, seen: set[int],
+          loader: yaml.BaseLoader) -> Any:
+    """Record the line of every key and return the node's value; refuse anchors/aliases and duplicate keys.
+
+    Text, lists and mappings with text keys (nearly all of front matter) are built in this same
+    pass; every other node (numbers, null, true/false, explicit tags, merge keys) by the loader's
+    constructor, which gives what `construct_document` would.
+    """
     if id(node) in seen:
         # A node reached twice is an alias: editors never need them, and they enable
         # exponential "billion laughs" expansion.
         parsed.findings.append(Finding(display, first_line + node.start_mark.line, "front-matter-invalid", ERROR,
                                        "不支持 YAML 锚点和别名（& 与 *）。请把内容直接写出。"))
-        return
+        return None
     seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else loader.construct_object(node)
+    if kind is yaml.MappingNode:
         keys: set[str] = set()
+        data: dict | None = {} if node.tag == _MAP else None
         for key_node, value_node in node.value:
             key = str(key_node.value)
             path = f"{prefix}{key}"
@@ -145,11 +161,17 @@ def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display
                                                f"字段“{key}”重复出现。请删除多余的一项，只保留一个。"))
             keys.add(key)
             parsed.lines.setdefault(path, line)
-            _walk(value_node, path + ".", first_line, parsed, display, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            parsed.lines.setdefault(f"{prefix}{i}", first_line + item.start_mark.line)
-            _walk(item, f"{prefix}{i}.", first_line, parsed, display, seen)
+            value = _walk(value_node, path + ".", first_line, parsed, display, seen, loader)
+            if data is not None and key_node.tag == _STR and key_node.__class__ is yaml.ScalarNode:
+                data[key_node.value] = value
+            else:
+                data = None
+        return data if data is not None else loader.construct_object(node, deep=True)
+    items = []
+    for i, item in enumerate(node.value):
+        parsed.lines.setdefault(f"{prefix}{i}", first_line + item.start_mark.line)
+        items.append(_walk(item, f"{prefix}{i}.", first_line, parsed, display, seen, loader))
+    return items if node.tag == _SEQ else loader.construct_object(node, deep=True)
 
 
 _FULLWIDTH_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*：", re.M)

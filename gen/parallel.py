@@ -22,20 +22,22 @@ def workers() -> int:
         return max(1, min(8, os.cpu_count() or 1))
 
 
-def chunks(items: Sequence[T], count: int) -> list[Sequence[T]]:
-    """Split items into `count` contiguous slices of similar length.
+def guided(items: Sequence[T], processes: int) -> list[Sequence[T]]:
+    """Split items into contiguous slices that shrink as the work goes on (guided scheduling).
 
-    Contiguous, not interleaved: neighbouring items were allocated together and write into the
-    same folders, so each worker touches (and copies on write) only its own part of the memory
-    and its own folders.
+    Each slice is a share of what is left (1/2 per process), never less than 1/64 per process of
+    the whole: the first slices are large (few hand-overs), the last ones small, so the processes
+    finish within a small slice of each other however long the work of `first` took. Contiguous,
+    not interleaved: neighbouring items were allocated together and write into the same folders,
+    so each worker touches (and copies on write) only its own part of the memory and its folders.
     """
-    count = max(1, min(count, len(items)))
-    size, extra = divmod(len(items), count)
+    total = len(items)
+    smallest = max(1, total // (processes * 64))
     result, start = [], 0
-    for i in range(count):
-        end = start + size + (1 if i < extra else 0)
-        result.append(items[start:end])
-        start = end
+    while start < total:
+        size = max(smallest, -(-(total - start) // (processes * 2)))
+        result.append(items[start:start + size])
+        start += size
     return result
 
 
@@ -57,7 +59,7 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
     if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         go_on = first() if first is not None else True
         return ([fn(items)] if go_on else []), go_on
-    parts = chunks(items, processes * 8)  # small enough that all processes finish together
+    parts = guided(items, processes)
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # the next slice to take (its lock is shared through fork)
 

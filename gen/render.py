@@ -168,29 +168,38 @@ class Banner:
     link: Item | None = None
 
 
+def environment(layouts: Path) -> jinja2.Environment:
+    """The Jinja environment of a layouts folder, every template compiled.
+
+    Compiled before forking, forked workers inherit the templates instead of each compiling its
+    own; the build compiles them while the parse stage's children read the files.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts)),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # an environment lives for one build (the preview makes a new one when a template changes)
+    )
+    for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")) and "/" not in name):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateError:
+            pass  # reported when a page uses it, as without this warm-up
+    return env
+
+
 class Renderer:
     """Holds the Jinja environment and the per-site views computed once."""
 
-    def __init__(self, site: Site, layouts: Path, search: bool = True):
+    def __init__(self, site: Site, layouts: Path, search: bool = True, env: jinja2.Environment | None = None):
         self.site = site
         self.search = search
         self.config = site.config
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(layouts)),
-            autoescape=jinja2.select_autoescape(["html", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,  # a Renderer lives for one build (the preview makes a new one when a template changes)
-        )
+        self.env = env or environment(layouts)
         self.layouts = layouts
-        # Compile every template now: forked workers inherit them instead of each compiling its own.
-        for name in self.env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")) and "/" not in name):
-            try:
-                self.env.get_template(name)
-            except jinja2.TemplateError:
-                pass  # reported when a page uses it, as without this warm-up
         self.refresh()
 
     def refresh(self) -> None:

@@ -482,7 +482,7 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
         with pytest.raises(ValueError, match="模板第 7 项出错"):
             parallel.work_queue(work, order, None, 2)
     assert parallel.fork_call(lambda: "结果")() == "结果"
-    assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.chunks(items, 16)], True)
+    assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.guided(items, 2)], True)
     with pytest.raises(ValueError, match="模板第 7 项出错"):
         parallel.work_queue(work, items[::-1], lambda: True, 2)
     import time
@@ -491,7 +491,7 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
         time.sleep(0.05)
         return sum(part)
     results, go_on = parallel.work_queue(slow, items, lambda: False, 2)
-    assert go_on is False and len(results) < 16  # no slice started after `first` said stop
+    assert go_on is False and len(results) < len(parallel.guided(items, 2))  # no slice started after `first` said stop
 
 
 @pytest.mark.parametrize("sendfile", ["works", "fails", "stops"])

@@ -197,3 +197,32 @@ def test_plain_text_without_an_analysis_is_the_analysed_text(text):
     analysed = md.Body(text)
     analysed.analysis()
     assert md.Body(text).text == analysed.text
+
+
+def _constructed(text: str):
+    """What the loader's own constructor makes of a YAML text (None if it is not a mapping or is broken)."""
+    from gen import frontmatter
+    loader = frontmatter._Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}  # an empty front matter is an empty mapping
+        return loader.construct_document(node) if isinstance(node, yaml.MappingNode) else None
+    except (yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.one_of(YAMLISH, FRONT.map(dump), st.sampled_from([
+    "a: 1\nb: [1, 2.5, null, true, no]\nc: {1: x, '2': y}\n", "<<: {a: 1}\nb: 2\n", "a: !!set {x, y}\nb: !!binary aGk=\n",
+    "a: !!omap [x: 1, y: 2]\nb: 0x1F\nc: 1_000\nd: .inf\n", "? [1, 2]\n: x\n", "a: !!str 12\nb: !!int '7'\n"])))
+def test_front_matter_built_in_one_pass_is_what_the_constructor_builds(text):
+    """The walk that records key lines also builds the data: it must equal PyYAML's construction."""
+    from gen import frontmatter
+    parsed = frontmatter.parse_yaml(text, "a.md")
+    expected = _constructed(text)
+    if parsed.data is not None:
+        assert parsed.data == expected or (parsed.data != parsed.data and repr(parsed.data) == repr(expected))  # NaN
+        assert type(parsed.data) is type(expected)

@@ -135,6 +135,21 @@ _FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5F) if chr(code - 0xF
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")  # letters and digits only
 
 
+# What a Markdown source holds besides its text: link and image destinations, HTML tags, entities.
+# Its other markup (# * - > | [ ] ` and list numbers' dots) is punctuation, which `plain` drops anyway.
+_MARKUP = re.compile(r"\]\([^)\n]*\)|<[^>\n]*>|&#?\w+;")
+
+
+def body_letters(doc: Document) -> str:
+    """`plain` of a document's body as written, without its link targets, tags and entities.
+
+    The same letters as the rendered text's but for list numbers, and without a Markdown parse:
+    similarity is counted on five-character pieces, which the markup does not split.
+    """
+    source = doc.body.source if doc.body else ""
+    return plain(_MARKUP.sub(" ", source) if "](" in source or "<" in source or "&" in source else source)
+
+
 def plain(text: str) -> str:
     """A text without spaces and punctuation, full-width forms folded (what similarity compares)."""
     if _FULL_WIDTH.search(text):
@@ -183,7 +198,7 @@ def interpretation_copies_source(ctx: Context):
     def letters(doc: Document) -> str:
         # One plain text per document, however many interpretations compare with it.
         if doc.id not in letters_of:
-            letters_of[doc.id] = plain(doc.text)
+            letters_of[doc.id] = body_letters(doc)
         return letters_of[doc.id]
 
     for interp, target in _targets(ctx):
