@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .findings import Finding
-from .sources import walk
+from .sources import Folders, walk
 from .write import MARKER
 
 FOLDER = ".gongkai-cache"
@@ -28,25 +28,25 @@ def folder_for(content: Path) -> Path:
     return content.resolve().parent / FOLDER
 
 
-def fingerprint(content: Path, layouts: Path, options: tuple) -> str:
-    """A digest of every input of a build."""
+def fingerprint(content: Path, layouts: Path, options: tuple, folders: Folders | None = None) -> str:
+    """A digest of every input of a build (`folders`: content's, when they were listed already)."""
     digest = hashlib.sha256(repr((__version__, options)).encode())
     # The generator's own code counts as an input too, so a developer's change is never skipped.
-    for root in (content, layouts, Path(__file__).resolve().parent):
-        for line in stat_lines(root):
+    for root, listed in ((content, folders), (layouts, None), (Path(__file__).resolve().parent, None)):
+        for line in stat_lines(root, listed):
             digest.update(line.encode() + b"\n")
     return digest.hexdigest()
 
 
-def stat_lines(root: Path):
+def stat_lines(root: Path, folders: Folders | None = None):
     """`path size mtime` of every file under `root`, hidden ones too, in a stable order (what a fingerprint reads)."""
-    for here, files in walk(root, hidden=True):
+    for here, files in folders if folders is not None else walk(root, hidden=True):
         if isinstance(files, OSError):
             continue
         prefix = here + "/" if here else ""
         for entry in files:
             try:
-                stat = entry.stat()
+                stat = entry.stat()  # cached by the entry: the loader asks again for free
             except OSError:
                 continue
             yield f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mtime_ns}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -74,7 +75,15 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
         while (index := take()) < len(parts):
             done.append((index, fn(parts[index])))
         return done
-    children = [fork_call(drain) for _ in range(processes - 1)]
+
+    def drain_pickled() -> list[tuple[int, bytes]]:
+        # A child pickles each result as it goes: that work is shared out with the slices,
+        # instead of one large pickle after the last slice that every process would wait for.
+        done = []
+        while (index := take()) < len(parts):
+            done.append((index, pickle.dumps(fn(parts[index]), pickle.HIGHEST_PROTOCOL)))
+        return done
+    children = [fork_call(drain_pickled) for _ in range(processes - 1)]
     # The objects that exist now live until the end of the work: the collector need not walk them
     # again and again while this process makes its share of new ones.
     gc.freeze()
@@ -92,7 +101,7 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
     finally:
         gc.unfreeze()
     for part in _results(children, strict=True):
-        done += part
+        done += [(index, pickle.loads(data)) for index, data in part]
     return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
 
 
@@ -115,7 +124,6 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     result is asked for."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return work
-    import pickle
     read_end, write_end = os.pipe()
     gc.freeze()  # the child's collector leaves the inherited objects (and their pages) alone
     try:
@@ -132,7 +140,7 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
                 outcome = (False, exc)
             with os.fdopen(write_end, "wb") as pipe:
                 try:
-                    data = pickle.dumps(outcome)
+                    data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
                 except Exception:  # an exception that does not pickle: its text still travels
                     import traceback
                     data = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(outcome[1])))))

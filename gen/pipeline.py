@@ -90,18 +90,20 @@ class Timer:
 
 def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None,
               known: dict | None = None, progress: Progress | None = None,
-              alongside: Callable[[], object] | None = None) -> tuple[Site | None, list[Finding]]:
+              alongside: Callable[[], object] | None = None,
+              folders: sources.Folders | None = None) -> tuple[Site | None, list[Finding]]:
     """Load, parse and model the content; the Site is None only when site.yml is unusable.
 
     `known` (kept by the preview server) maps a document's path to (digest, document, findings)
     of its last parse: files whose bytes did not change are not parsed again, and it is updated.
     `alongside` is work of this process's own done while forked children parse (the build
     compiles its templates then); it is done in any case, before the parse when nothing forks.
+    `folders`: the content's walk, when the caller made it already (see `sources.load`).
     """
     stage = Timer(timings if timings is not None else {}, progress)
     with stage("load"):
         # Document files are read by the parse stage, on every core (the preview reads as it goes).
-        tree = sources.load(content, defer_documents=known is None)
+        tree = sources.load(content, defer_documents=known is None, folders=folders)
     config, config_findings = load_config(tree.site_config)
     if config is None:
         return None, tree.findings + config_findings
@@ -155,7 +157,8 @@ def build(options: Options) -> Result:
     from . import cache, search, write  # output stages, needed only when building
     layouts = options.layouts or default_layouts(options.content)
     start = time.perf_counter()
-    key = cache.fingerprint(options.content, layouts, (options.today, options.base_url, options.search))
+    folders = list(sources.walk(options.content.resolve(), hidden=True))  # for the fingerprint, then the loader
+    key = cache.fingerprint(options.content, layouts, (options.today, options.base_url, options.search), folders)
     remembered = cache.lookup(options.content, options.out, key)
     looked_up = time.perf_counter() - start
     if remembered is not None:
@@ -166,7 +169,7 @@ def build(options: Options) -> Result:
     from . import render
     compiled: list = []  # the templates, compiled while children parse
     site, loaded = load_site(options.content, options.today, timings, progress=options.progress,
-                             alongside=lambda: compiled.append(render.environment(layouts)))
+                             alongside=lambda: compiled.append(render.environment(layouts)), folders=folders)
     result = Result(findings=sorted_findings(loaded), site=site, timings=timings,
                     documents=len(site.documents) if site else 0)
     if site is None:

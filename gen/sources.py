@@ -91,11 +91,17 @@ def decode(raw: bytes, display: str) -> tuple[str | None, Finding | None]:
     return text, None
 
 
-def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool = False) -> ContentTree:
+Folders = list[tuple[str, "list[os.DirEntry] | OSError"]]
+"""What `walk` yields, kept: `list(walk(root, hidden=True))` is read by the build's fingerprint and then by `load`."""
+
+
+def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool = False,
+         folders: Folders | None = None) -> ContentTree:
     """Walk `root` in a stable order and classify and decode every file.
 
     With `defer_documents`, document files (`.md` other than `_index.md`) are only stat'ed: their
-    `text` stays None until `read_text` (the parse stage reads them, on several cores).
+    `text` stays None until `read_text` (the parse stage reads them, on several cores). `folders`
+    is the walk of `root` with hidden files, when it was made already (their stats are cached).
     """
     root = root.resolve()
     tree = ContentTree(root=root)
@@ -106,7 +112,7 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
     def in_bundle(rel: str) -> bool:
         return _in_bundle(rel, bundle_dirs)
 
-    for here, files in walk(root):
+    for here, files in walk(root) if folders is None else _visible(folders):
         if isinstance(files, OSError):
             tree.findings.append(Finding(prefix + here if here else shown, 1, "encoding", ERROR,
                                          f"无法读取目录：{files.strerror}"))
@@ -125,7 +131,7 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
             defer = defer_documents and name != "_index.md" and os.path.splitext(name)[1].lower() == ".md"
-            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel, defer)
+            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel, defer, entry)
             if source is not None:
                 _classify(tree, source, os.path.splitext(name)[1].lower())
     return tree
@@ -164,13 +170,21 @@ def walk(root: Path, hidden: bool = False) -> Iterator[tuple[str, list[os.DirEnt
         pending.extend(reversed(folders))
 
 
+def _visible(folders: Folders) -> Iterator[tuple[str, list[os.DirEntry] | OSError]]:
+    """`walk(root)` out of `list(walk(root, hidden=True))`: without hidden files and hidden folders' contents."""
+    for here, files in folders:
+        if here.startswith(".") or "/." in here:
+            continue
+        yield here, files if isinstance(files, OSError) else [e for e in files if not e.name.startswith(".")]
+
+
 def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding],
-         display: str | None = None, defer: bool = False) -> SourceFile | None:
+         display: str | None = None, defer: bool = False, entry: os.DirEntry | None = None) -> SourceFile | None:
     """Stat one file and decode it if it is text the generator reads (unless `defer`); problems go to `findings`."""
     if display is None:
         display = display_path(path)
     try:
-        stat = os.stat(path)
+        stat = os.stat(path) if entry is None else entry.stat()  # the same: an entry's stat follows links
     except OSError as exc:
         findings.append(Finding(display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return None

@@ -401,6 +401,27 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     assert all(d.source.digest for d in two.site.documents)
 
 
+def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
+    """A build lists content/ once (hidden files too, for the fingerprint); the loader's view of that
+    list leaves out hidden files and folders exactly as its own walk does."""
+    from gen import sources
+    files = dict(SMALL)
+    files[".git/config"] = "[core]\n"
+    files[".git/objects/ab/cd.md"] = "---\ntitle: 不是文档\n---\n"
+    files["news/.draft.md"] = "---\ntitle: 编辑器临时文件\n---\n"
+    files["news/.cache/x.md"] = "---\ntitle: 隐藏目录\n---\n"
+    files["news/visible.md"] = doc('title: 可见\nindex_no: "11341524MB1234567X/2026-00032"\npublished: 2026-03-03')
+    content = write_site(tmp_path, files).resolve()
+    folders = list(sources.walk(content, hidden=True))
+    assert any(here.startswith(".git") for here, _ in folders)
+    describe = lambda tree: [(s.rel, s.size, s.mtime_ns, s.text) for s in
+                             tree.documents + tree.files + tree.catalogues + tree.column_intros]
+    alone, shared = sources.load(content), sources.load(content, folders=folders)
+    assert describe(shared) == describe(alone)
+    assert "news/visible.md" in [s.rel for s in shared.documents]
+    assert not [s.rel for s in shared.documents + shared.files if "/." in "/" + s.rel]
+
+
 def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
     content = write_site(tmp_path, dict(SMALL))
     monkeypatch.chdir(tmp_path)
