@@ -87,13 +87,14 @@ class Body:
     parsed for the rules that read their paragraphs.
     """
 
-    __slots__ = ("source", "display", "first_line", "_analysis")
+    __slots__ = ("source", "display", "first_line", "_analysis", "_free")
 
     def __init__(self, source: str, display: str = "", first_line: int = 1):
         self.source = source
         self.display = display
         self.first_line = first_line
         self._analysis: Analysis | None = None
+        self._free: bool | None = None
 
     def analysis(self) -> Analysis:
         if self._analysis is None:
@@ -102,7 +103,9 @@ class Body:
 
     def _markup_free(self) -> bool:
         """No link, image or HTML can be in the source (checked without parsing it)."""
-        return self._analysis is None and "[" not in self.source and "<" not in self.source
+        if self._free is None:  # asked by several rules: looked for once (a search through the whole text)
+            self._free = "[" not in self.source and "<" not in self.source
+        return self._free and self._analysis is None
 
     @property
     def links(self) -> list[Link]:
@@ -142,6 +145,7 @@ class Body:
 
     def __setstate__(self, state):
         self.source, self.display, self.first_line, self._analysis = state
+        self._free = None
 
 
 def parse(body: str, display: str, first_line: int) -> Body:
