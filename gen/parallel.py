@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -76,32 +78,45 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
             done.append((index, fn(parts[index])))
         return done
 
-    def drain_pickled() -> list[tuple[int, bytes]]:
-        # A child pickles each result as it goes: that work is shared out with the slices,
-        # instead of one large pickle after the last slice that every process would wait for.
-        done = []
+    def drain_into(channel: int) -> list[tuple[int, int, int]]:
+        # A child pickles each result as it goes, into a file in memory that this process maps
+        # when the work is done: pickling is shared out with the slices, and nothing is copied
+        # twice. What travels back itself is only (slice, offset, length) of each result.
+        placed, offset = [], 0
         while (index := take()) < len(parts):
-            done.append((index, pickle.dumps(fn(parts[index]), pickle.HIGHEST_PROTOCOL)))
-        return done
-    children = [fork_call(drain_pickled) for _ in range(processes - 1)]
-    # The objects that exist now live until the end of the work: the collector need not walk them
-    # again and again while this process makes its share of new ones.
-    gc.freeze()
+            data = memoryview(pickle.dumps(fn(parts[index]), pickle.HIGHEST_PROTOCOL))
+            placed.append((index, offset, len(data)))
+            offset += len(data)
+            while data:
+                data = data[os.write(channel, data):]
+        return placed
+    channels = [_channel() for _ in range(processes - 1)]
     try:
-        go_on = first() if first is not None else True
-        if not go_on:
+        children = [fork_call(functools.partial(drain_into, channel)) for channel in channels]
+        # The objects that exist now live until the end of the work: the collector need not walk
+        # them again and again while this process makes its share of new ones.
+        gc.freeze()
+        try:
+            go_on = first() if first is not None else True
+            if not go_on:
+                with taken.get_lock():
+                    taken.value = len(parts)  # no new slice for anyone
+            done = drain()
+        except BaseException:
             with taken.get_lock():
-                taken.value = len(parts)  # no new slice for anyone
-        done = drain()
-    except BaseException:
-        with taken.get_lock():
-            taken.value = len(parts)
-        _results(children)  # no process outlives the work
-        raise
+                taken.value = len(parts)
+            _results(children)  # no process outlives the work
+            raise
+        finally:
+            gc.unfreeze()
+        for channel, placed in zip(channels, _results(children, strict=True)):
+            if placed:
+                with mmap.mmap(channel, 0, access=mmap.ACCESS_READ) as mapped:
+                    with memoryview(mapped) as view:
+                        done += [(index, pickle.loads(view[offset:offset + length])) for index, offset, length in placed]
     finally:
-        gc.unfreeze()
-    for part in _results(children, strict=True):
-        done += [(index, pickle.loads(data)) for index, data in part]
+        for channel in channels:
+            os.close(channel)
     return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
 
 
@@ -121,10 +136,15 @@ def _results(children: list[Callable[[], R]], strict: bool = False) -> list[R]:
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     """Start `work()` in a forked child now, on a core of its own; return a function that waits for
     its (pickled) result, or raises the exception it raised. Without fork, `work` runs when the
-    result is asked for."""
+    result is asked for.
+
+    The result travels through an anonymous in-memory file, not a pipe: the child writes it all
+    at once and leaves, whatever this process is busy with (a pipe holds 64 KB, so a large result
+    would keep the child waiting until this process came to read it), and it is read in one call.
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
         return work
-    read_end, write_end = os.pipe()
+    channel = _channel()
     gc.freeze()  # the child's collector leaves the inherited objects (and their pages) alone
     try:
         pid = os.fork()
@@ -133,31 +153,44 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
     if pid == 0:  # the child: compute, send, leave without running any of the parent's cleanup
         status = 1
         try:
-            os.close(read_end)
             try:
                 outcome = (True, work())
             except BaseException as exc:  # handed to the parent, which raises it
                 outcome = (False, exc)
-            with os.fdopen(write_end, "wb") as pipe:
-                try:
-                    data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-                except Exception:  # an exception that does not pickle: its text still travels
-                    import traceback
-                    data = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(outcome[1])))))
-                pipe.write(data)
+            try:
+                data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an exception that does not pickle: its text still travels
+                import traceback
+                data = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(outcome[1])))))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(channel, view):]
             status = 0
         finally:
             os._exit(status)
-    os.close(write_end)
 
     def result() -> R:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0 or not data:
+        try:
+            _, status = os.waitpid(pid, 0)
+            size = os.lseek(channel, 0, os.SEEK_CUR)  # the child's writes moved the shared offset
+            data = os.pread(channel, size, 0) if status == 0 else b""
+        finally:
+            os.close(channel)
+        if status != 0 or not data or len(data) != size:
             raise RuntimeError("a forked worker failed")
         ok, value = pickle.loads(data)
         if not ok:
             raise value
         return value
     return result
+
+
+def _channel() -> int:
+    """A file descriptor for a child's result: an anonymous file in memory (Linux), else an unlinked temporary file."""
+    try:
+        return os.memfd_create("gongkai-result", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        import tempfile
+        handle, name = tempfile.mkstemp(prefix="gongkai-result-")
+        os.unlink(name)
+        return handle
