@@ -154,7 +154,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
 @collector_paused
 def build(options: Options) -> Result:
     """Check the content and, when there is no error, write the site atomically."""
-    from . import cache, search, write  # output stages, needed only when building
+    from . import cache, write  # output stages, needed only when building
     layouts = options.layouts or default_layouts(options.content)
     start = time.perf_counter()
     folders = list(sources.walk(options.content.resolve(), hidden=True))  # for the fingerprint, then the loader
@@ -205,6 +205,7 @@ def build(options: Options) -> Result:
     try:
         if options.search:
             with stage("index"):
+                from . import search  # only when asked for: the index's code is not loaded by --no-search
                 search.index(staging, site)
         with stage("write"):
             incremental.forget(cache_folder, options.out)  # the record must never describe a folder it did not see
