@@ -14,10 +14,12 @@ class Calendar:
         self.extra_holidays = set(holidays)
         self.extra_workdays = set(workdays)
         self._site_years = {d.year for d in self.extra_holidays | self.extra_workdays}
-        # chinese-calendar validates every date against its whole table (~25 µs a call); deadlines of
-        # thousands of documents ask about the same few hundred days, so answers are kept.
+        # chinese-calendar's is_workday validates every date against its whole table (~25 µs a
+        # call); its tables are read here directly, with the years they cover found once, and
+        # answers are kept: deadlines of thousands of documents ask about the same few hundred days.
         self._workday: dict[dt.date, bool] = {}
         self._year_known: dict[int, bool] = {}
+        self._library_years = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 
     def has_data(self, day: dt.date) -> bool:
         """Whether the holiday arrangement of that year is known (library or site.yml)."""
@@ -27,13 +29,7 @@ class Calendar:
         return known
 
     def _has_data(self, day: dt.date) -> bool:
-        if day.year in self._site_years:
-            return True
-        try:
-            chinese_calendar.is_workday(day)
-            return True
-        except NotImplementedError:
-            return False
+        return day.year in self._site_years or day.year in self._library_years
 
     def is_workday(self, day: dt.date) -> bool:
         known = self._workday.get(day)
@@ -46,10 +42,10 @@ class Calendar:
             return True
         if day in self.extra_holidays:
             return False
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
+        if day.year not in self._library_years:
             return day.weekday() < 5  # callers check has_data() first and warn
+        # chinese_calendar.is_workday's own rule: a make-up working day, or a weekday that is no holiday.
+        return day in chinese_calendar.workdays or (day.weekday() < 5 and day not in chinese_calendar.holidays)
 
     def add_workdays(self, start: dt.date, count: int) -> dt.date:
         """The day that is `count` working days after `start`."""

@@ -83,27 +83,30 @@ class Writer:
 
 def _copy(source: Path, target: str) -> None:
     """Copy a file's bytes (an attachment) in the kernel, without shutil's checks and buffers."""
-    with open(source, "rb", buffering=0) as reading:
+    reading = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
+    try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
         try:
-            size = os.fstat(reading.fileno()).st_size
+            size = os.fstat(reading).st_size
             offset = 0
             try:
                 while offset < size:
-                    sent = os.sendfile(descriptor, reading.fileno(), offset, size - offset)
+                    sent = os.sendfile(descriptor, reading, offset, size - offset)
                     if sent == 0:
                         break
                     offset += sent
             except OSError:  # no sendfile for these files here: copy through memory
                 os.lseek(descriptor, 0, os.SEEK_SET)
                 os.ftruncate(descriptor, 0)
-                reading.seek(0)
-                while chunk := reading.read(1 << 20):
+                os.lseek(reading, 0, os.SEEK_SET)
+                while chunk := os.read(reading, 1 << 20):
                     view = memoryview(chunk)
                     while view:
                         view = view[os.write(descriptor, view):]
         finally:
             os.close(descriptor)
+    finally:
+        os.close(reading)
 
 
 def write_outputs(outputs: list[Output], staging: Path) -> None:

@@ -40,6 +40,12 @@ def server(example_site):
     httpd.shutdown()
 
 
+def _follow(page, link) -> None:
+    """Click a link and wait for the page it opens (asserting right after the click races the navigation)."""
+    with page.expect_navigation():
+        link.click()
+
+
 def _visit_every_column(page, start: str, external: list[str]) -> list[str]:
     page.goto(start)
     column_links = page.locator("nav.site-nav a, .column-tree a").evaluate_all("els => els.map(e => [e.textContent.trim(), e.href])")
@@ -63,12 +69,12 @@ def test_click_through_every_column_over_http(browser, server):
     assert len(seen) >= 12
     # Open a normative document from its column and follow its interpretation both ways.
     page.goto(server + "normative/index.html")
-    page.locator(".item-list a").first.click()
+    _follow(page, page.locator(".item-list a").first)
     assert page.locator("table.meta th", has_text="索引号").count() == 1
     assert page.locator("table.meta th", has_text="有效性").count() == 1
-    page.locator(".related a").first.click()
+    _follow(page, page.locator(".related a").first)
     assert "解读对象" in page.locator("article").inner_text()
-    page.locator(".relation a").click()
+    _follow(page, page.locator(".relation a"))
     assert page.locator("table.meta").count() == 1
     assert external == [], external
     page.close()
@@ -80,7 +86,7 @@ def test_works_from_disk(browser, example_site):
     seen = _visit_every_column(page, start, [])
     assert all(href.startswith("file://") and href.endswith(".html") for href in seen)
     page.goto((example_site / "catalogue/current/index.html").as_uri())
-    page.locator("table.data a").first.click()
+    _follow(page, page.locator("table.data a").first)
     assert page.locator("table.meta").count() == 1
     page.close()
 
@@ -114,7 +120,7 @@ def test_screenshots_of_each_page_type(browser, server, width):
 def test_document_prints_without_navigation(browser, server):
     page = browser.new_page()
     page.goto(server + "normative/index.html")
-    page.locator(".item-list a").first.click()
+    _follow(page, page.locator(".item-list a").first)
     page.emulate_media(media="print")
     for selector in ("nav.site-nav", "nav.breadcrumbs", "footer", "form.search-box", ".downloads"):
         if page.locator(selector).count():

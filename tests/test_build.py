@@ -422,6 +422,15 @@ def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
     assert not [s.rel for s in shared.documents + shared.files if "/." in "/" + s.rel]
 
 
+def test_a_file_is_read_whole_whatever_size_it_was_listed_with(tmp_path):
+    from gen import sources
+    path = tmp_path / "a.md"
+    for data in (b"", "---\ntitle: 标题\n---\n正文".encode(), b"x" * (3 << 20)):
+        path.write_bytes(data)
+        for listed in (len(data), 0, len(data) // 2, len(data) + 100):  # as listed, grown since, shrunk since
+            assert sources.read_bytes(path, listed) == data
+
+
 def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
     content = write_site(tmp_path, dict(SMALL))
     monkeypatch.chdir(tmp_path)

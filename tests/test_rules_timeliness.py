@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pytest
+
 from conftest import ORG, SITE_YML, TODAY, check, doc, located, write_site
 
 SMALL_SITE = f"""\
@@ -167,3 +169,23 @@ def test_default_wordlist_is_shipped_and_quiet_on_real_official_texts():
     fixture = json.loads((Path(__file__).parent / "fixtures" / "copies_source.json").read_text(encoding="utf-8"))
     _, pattern = _compiled((), ())
     assert [hit for part in ("source", "rewrite") for hit in scan(fixture[part]["body"], pattern)] == []
+
+
+def test_the_calendar_answers_as_chinese_calendar_on_every_day_it_covers():
+    """Working days are read from chinese-calendar's tables directly (its is_workday checks the
+    whole table on each call): the answers must be the library's own, on every day of every year."""
+    import datetime as dt
+    import chinese_calendar
+    from gen.workdays import Calendar
+    calendar = Calendar()
+    day, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
+    day, last = day.replace(month=1, day=1), last.replace(month=12, day=31)
+    while day <= last:
+        assert calendar.has_data(day) and calendar.is_workday(day) == chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+    beyond = last + dt.timedelta(days=1)
+    assert not calendar.has_data(beyond)
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(beyond)  # the library knows no more than it says
+    site_year = Calendar(holidays={beyond}, workdays={beyond + dt.timedelta(days=5)})
+    assert site_year.has_data(beyond) and not site_year.is_workday(beyond) and site_year.is_workday(beyond + dt.timedelta(days=5))

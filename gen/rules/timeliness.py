@@ -12,6 +12,7 @@ from .common import calendar_missing, workday_deadline
 from ..config import Column
 from ..findings import ERROR, WARNING, Finding
 from ..frontmatter import parse_yaml
+from ..patterns import trie_pattern
 from ..vocab import PUBLIC, UPDATE_EVERY
 
 _EVERY_ZH = {"2w": "每两周", "month": "每月", "quarter": "每季度", "6m": "每半年"}
@@ -126,26 +127,6 @@ def default_words() -> dict[str, str]:
     except OSError:
         return {}
     return read_wordlist(text, str(DEFAULT_WORDLIST))[0]
-
-
-def trie_pattern(words) -> re.Pattern | None:
-    """One regex for all words, shaped as a trie so each position is tried once, not once per word."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy optional tail: the longest listed word wins over a shorter one it starts with.
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie)) if trie else None
 
 
 @lru_cache(maxsize=8)
