@@ -226,3 +226,16 @@ def test_front_matter_built_in_one_pass_is_what_the_constructor_builds(text):
     if parsed.data is not None:
         assert parsed.data == expected or (parsed.data != parsed.data and repr(parsed.data) == repr(expected))  # NaN
         assert type(parsed.data) is type(expected)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=list("#*_=-[]<>!`|:. \n") + list("一二三标题正文"), max_size=200))
+@example(text="标题\n===\n\n正文")
+@example(text="标题\n  ---\n")
+def test_headings_are_only_skipped_where_the_parser_finds_none(text):
+    """interpretation-headings-only skips bodies without #, *, _ or a setext underline: they must have no section."""
+    from gen import markdown as md
+    from gen.rules.interpretation import may_have_headings
+    if not may_have_headings(text):
+        blocks = md.analyse(text, "a.md", 1).blocks
+        assert not [b for b in blocks if b.kind == "heading" or b.bold_only], blocks
