@@ -22,7 +22,7 @@ from pathlib import Path
 from . import __version__
 from .config import Column, SiteConfig
 from .model import Catalogue, Document
-from .render import Item, Lazy, Page, Pager, Renderer, page_path
+from .render import Crumb, Download, Item, Lazy, Page, Pager, Renderer, page_path
 from .cache import output_identity, stat_lines
 from .write import Output, Writer
 
@@ -32,14 +32,30 @@ def _record_name(out: Path) -> str:
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_PLAIN = _SCALARS | {Crumb, Download}
+"""Types whose repr is a complete, canonical text of the value: scalars, and dataclasses whose
+fields are all scalars by declaration (a test holds them to that)."""
 
 
 def _scalar(value, out: list, mentions: set) -> None:
     out.append(repr(value))
 
 
+def _plain(value) -> bool:
+    """A list or tuple of plain values, or of tuples of them (table rows, crumbs, 文件信息): one repr says it all."""
+    for item in value:
+        kind = type(item)
+        if kind not in _PLAIN:
+            if kind is not tuple:
+                return False
+            for part in item:
+                if type(part) not in _PLAIN:
+                    return False
+    return True
+
+
 def _sequence(value, out: list, mentions: set) -> None:
-    if all(type(item) in _SCALARS for item in value):  # the common case (table rows), one repr
+    if _plain(value):  # the common case, one repr
         out.append(repr(value))
         return
     out.append("[")
@@ -52,9 +68,12 @@ def _sequence(value, out: list, mentions: set) -> None:
 def _mapping(value, out: list, mentions: set) -> None:
     out.append("{")
     for name, item in value.items():
-        out.append(repr(name) + ":")
-        _encode(item, out, mentions)
-        out.append(",")
+        if type(item) in _PLAIN:
+            out.append(f"{name!r}:{item!r},")
+        else:
+            out.append(repr(name) + ":")
+            _encode(item, out, mentions)
+            out.append(",")
     out.append("}")
 
 
@@ -65,9 +84,9 @@ def _document(value, out: list, mentions: set) -> None:
 
 
 def _fields(name: str, value, out: list, mentions: set) -> None:
-    """A dataclass instance: its type and its fields in order (one repr when all are scalars)."""
+    """A dataclass instance: its type and its fields in order (one repr when all are plain)."""
     fields = tuple(vars(value).values())
-    if all(type(item) in _SCALARS for item in fields):
+    if _plain(fields):
         out.append(name + repr(fields))
     else:
         out.append(name)
@@ -81,7 +100,7 @@ def _item(value, out: list, mentions: set) -> None:
 
 def _encoder(kind: type):
     """How to encode values of one type (looked up once per type, then from `_ENCODERS`)."""
-    if kind in _SCALARS:
+    if kind in _PLAIN:
         return _scalar
     if issubclass(kind, Document):
         return _document

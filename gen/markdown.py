@@ -324,8 +324,8 @@ def render(body: Body, rewrite: Callable[[str], str]) -> str:
         return ""
     html = pyromark.html(body.source, options=_OPTIONS)
     clean = html if "<" not in body.source and _already_safe(html) else sanitize(html)
-    if 'href="' not in clean and 'src="' not in clean:
-        return clean  # no link or image to rewrite (most bodies)
+    if ("[" not in body.source and "<" not in body.source) or ('href="' not in clean and 'src="' not in clean):
+        return clean  # no link or image to rewrite (most bodies: without [ and < a source has none, see Body)
     return _URL_ATTRIBUTE.sub(
         lambda m: m[1] + html_lib.escape(rewrite(html_lib.unescape(m[2])), quote=True) + m[3], clean)
 

@@ -156,3 +156,20 @@ def test_a_document_that_stops_being_public_leaves_no_byte_behind(column: Path, 
     assert result.errors == 0
     canary = "金丝雀文本甲乙丙".encode("utf-8")
     assert [p for p in out.rglob("*") if p.is_file() and canary in p.read_bytes()] == []
+
+
+def test_types_keyed_by_their_repr_hold_only_plain_values():
+    """Page keys take the repr of crumbs and downloads whole: that is only a full, canonical text of them
+    while every field is declared a plain value (a field holding a document or an item would hide what
+    it shows from the key, or the pages it mentions from the preview)."""
+    import dataclasses
+    import typing
+    from gen import incremental
+    plain = {str, int, float, bool, type(None)}
+    for kind in incremental._PLAIN - plain:
+        for name, hint in typing.get_type_hints(kind).items():
+            assert set(typing.get_args(hint) or (hint,)) <= plain, (kind.__name__, name, hint)
+        assert all(f.repr for f in dataclasses.fields(kind)), kind  # every field shows in the repr
+    page = lambda crumbs: incremental.page_key("frame", incremental.Page("a/index.html", "document.html", {"crumbs": crumbs}))
+    from gen.render import Crumb
+    assert page([Crumb("首页", "index.html")]) != page([Crumb("首页", None)]) != page([Crumb("首页 ", None)])
