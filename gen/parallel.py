@@ -45,7 +45,7 @@ def guided(items: Sequence[T], processes: int) -> list[Sequence[T]]:
 
 
 def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callable[[], bool] | None = None,
-               processes: int | None = None) -> tuple[list[R], bool]:
+               processes: int | None = None, min_items: int = MIN_ITEMS) -> tuple[list[R], bool]:
     """Apply `fn` to slices of `items` in this process and in forked children, each taking the next
     slice when it is done with one; return the results in slice order, and what `first` returned.
 
@@ -56,10 +56,10 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
     the children start on the slices meanwhile, and join in its result through the shared memory
     they were forked from, so nothing is copied for them. When `first` returns False no slice is
     started any more and the results are partial (the caller throws them away). Children only
-    touch — and so copy — the slices they take. One process for small inputs or without fork.
+    touch — and so copy — the slices they take. One process for fewer than `min_items` items or without fork.
     """
     processes = processes or workers()
-    if processes <= 1 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         go_on = first() if first is not None else True
         return ([fn(items)] if go_on else []), go_on
     parts = guided(items, processes)

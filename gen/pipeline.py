@@ -145,7 +145,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
     site, findings = load_site(content, today, timings, progress=progress)
     if site is not None:
         with Timer(timings, progress)("check"):
-            findings += rules.run(site, today)
+            findings += rules.run(site, today, spread=True)
         findings = rules.apply_overrides(findings, site.config.rules)
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
@@ -185,15 +185,18 @@ def build(options: Options) -> Result:
         return result.errors == 0
     if not checked([]):  # the loader found errors already: report the rules' findings too, render nothing
         with stage("check"):
-            checked(rules.run(site, options.today))
+            checked(rules.run(site, options.today, spread=True))  # nothing to render: the rules take every core
         return result
     cache_folder = cache.folder_for(options.content)
     previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
 
     def check() -> bool:
-        """The rules, run by this process while forked children already render (see parallel.work_queue)."""
+        """The rules, run by this process while forked children already render (see parallel.work_queue).
+
+        After an edit most pages are reused, not rendered, and the rules are most of the work: then
+        they are shared out to every core too."""
         with stage("check"):
-            return checked(rules.run(site, options.today))
+            return checked(rules.run(site, options.today, spread=bool(previous.pages)))
     start = time.perf_counter()
     staging, tally, ok = render_and_write(site, layouts, options.search, options.out, previous, first=check,
                                           env=compiled[0] if compiled else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import re
+from pathlib import Path
 
 import pytest
 
@@ -353,13 +354,13 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     queues = []
     real_work_queue = parallel.work_queue
 
-    def counting(fn, items, first=None, processes=None):
+    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
         queues.append(len(items))
-        return real_work_queue(fn, items, first, 2)
+        return real_work_queue(fn, items, first, 2, min_items)
     monkeypatch.setattr(parallel, "work_queue", counting)
     assert build(content, tmp_path / "two", search=False).written
     assert queues and queues[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], first() if first else True))
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0: ([fn(items)], first() if first else True))
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
@@ -386,13 +387,13 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     calls = []
     real_work_queue = parallel.work_queue
 
-    def counting(fn, items, first=None, processes=None):
+    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
         calls.append(len(items))
-        return real_work_queue(fn, items, first, 2)
+        return real_work_queue(fn, items, first, 2, min_items)
     monkeypatch.setattr(parallel, "work_queue", counting)
     two = pipeline.check(content, TODAY)
     assert calls and calls[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None: ([fn(items)], True))
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0: ([fn(items)], True))
     one = pipeline.check(content, TODAY)
     assert two.findings == one.findings
     assert {f.rule for f in one.findings if f.file.endswith(("broken.md", "gbk.md"))} == {"front-matter-invalid", "encoding"}
@@ -571,3 +572,23 @@ def test_pages_leave_no_cyclic_garbage_and_the_collector_is_restored(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_rules_shared_out_to_every_core_find_what_one_process_finds(monkeypatch):
+    """`check` spreads the rules of a large site over the cores; the findings, in order, are those of one process."""
+    from gen import parallel, pipeline, rules
+    content = Path(__file__).parent / "sites" / "defects" / "content"  # one planted defect per rule
+    site, _ = pipeline.load_site(content, TODAY)
+    alone = rules.run(site, TODAY)
+    assert len({f.rule for f in alone}) > 5
+    spreads = []
+    real_work_queue = parallel.work_queue
+
+    def spreading(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
+        spreads.append(len(items))
+        return real_work_queue(fn, items, first, 2, min_items)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    monkeypatch.setattr(parallel, "work_queue", spreading)
+    site, _ = pipeline.load_site(content, TODAY)
+    assert rules.run(site, TODAY, spread=True) == alone
+    assert spreads and spreads[-1] > 20  # the rules went through the queue, in several slices

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
+from .. import parallel
 from ..findings import ERROR, OFF, WARNING, Finding
 from ..site import Site
 
@@ -95,16 +96,23 @@ def apply_overrides(findings: Iterable[Finding], config_rules: dict[str, Any]) -
     return result
 
 
-def run(site: Site, today: dt.date) -> list[Finding]:
-    """Run every registered rule over the site and return their findings."""
+def run(site: Site, today: dt.date, spread: bool = False) -> list[Finding]:
+    """Run every registered rule over the site and return their findings (in rule order).
+
+    With `spread` (`gongkai check`, where nothing else is going on), the rules of a large site are
+    shared out to every core: each process takes the next few rules when done with its own.
+    """
     load_all()
     ctx = Context(site, today)
     findings: list[Finding] = check_settings(site.config)
-    for r in RULES.values():
-        if r.check is None or severity_for(site.config.rules, r.id, r.severity) == OFF:
-            continue
-        findings.extend(r.check(ctx))
-    return findings
+    active = [r for r in RULES.values() if r.check is not None and severity_for(site.config.rules, r.id, r.severity) != OFF]
+
+    def check(batch: list[Rule]) -> list[Finding]:
+        return [finding for r in batch for finding in r.check(ctx)]
+    if spread and len(site.documents) >= parallel.MIN_ITEMS:
+        parts, _ = parallel.work_queue(check, active, min_items=2)
+        return findings + [finding for part in parts for finding in part]
+    return findings + check(active)
 
 
 def setting_problem(default: Any, value: Any) -> str | None:
