@@ -226,13 +226,13 @@ def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) 
                 key = page_key(frame, part, mentions)
                 tally.record.pages[part.path] = key
                 tally.mentions[part.path] = mentions
-                if part.path.endswith(".html"):
-                    tally.pages += 1
+                page = part.path.endswith(".html")  # what the counts tell editors about: pages, not feed and sitemap
+                tally.pages += page
                 if old is not None and previous.pages.get(part.path) == key and writer.link(old / part.path, part.path):
-                    tally.reused += 1
+                    tally.reused += page
                     continue
                 writer.write(renderer.emit(part))
-                tally.rendered += 1
+                tally.rendered += page
             else:
                 key = file_key(part)
                 tally.record.files[part.path] = key

@@ -32,6 +32,8 @@ def begin(out: Path) -> Path:
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError(f"输出目录 {out} 已存在且不是 gongkai 生成的，为避免误删，已停止。请换一个输出目录或先手动清空它。")
     out.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out.parent.glob(f".{out.name}.old-*"):  # a previous site whose deletion was cut short
+        remove_later(leftover)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     (staging / MARKER).write_bytes(b"gongkai\n")
     return staging
@@ -128,17 +130,50 @@ def stage(outputs: list[Output], out: Path) -> Path:
 
 
 def swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with renames, so readers never see a half-written site."""
+    """Replace `out` by `staging` with renames, so readers never see a half-written site.
+
+    The previous site is renamed aside and deleted by a detached process (see `remove_later`):
+    deleting tens of thousands of files takes seconds the build need not wait for.
+    """
     out = out.resolve()
     if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rmdir(old)  # a name no other build uses, free for the rename
         os.rename(out, old)
         os.rename(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_later(old)
     else:
         os.rename(staging, out)
+
+
+def remove_later(folder: Path) -> None:
+    """Delete a folder in a detached process (reparented to init: never a zombie, never waited for,
+    holding none of this process's files, so whoever reads our output does not wait for it either);
+    without fork, delete it now. A deletion cut short leaves a `.NAME.old-*` folder, which the
+    next `begin` clears."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the middle process leaves at once
+        return
+    try:  # the middle process: start the deleter and leave
+        if os.fork() == 0:
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                for descriptor in (0, 1, 2):
+                    os.dup2(null, descriptor)
+                os.closerange(3, 1 << 16)
+                try:  # rm in place of this copy of the build, whose memory goes back at once
+                    os.execv("/bin/rm", ["rm", "-rf", "--", str(folder)])
+                except OSError:
+                    shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os._exit(0)
+    finally:
+        os._exit(0)
 
 
 def discard(staging: Path) -> None:

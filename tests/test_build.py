@@ -592,3 +592,24 @@ def test_rules_shared_out_to_every_core_find_what_one_process_finds(monkeypatch)
     site, _ = pipeline.load_site(content, TODAY)
     assert rules.run(site, TODAY, spread=True) == alone
     assert spreads and spreads[-1] > 20  # the rules went through the queue, in several slices
+
+
+def test_the_previous_site_is_deleted_in_the_background_and_leftovers_are_cleared(tmp_path):
+    """A build renames the site it replaces aside and leaves its deletion to a detached process; a
+    leftover of a deletion cut short is cleared by the next build. Nothing else is ever touched."""
+    import time
+    content = write_site(tmp_path, dict(SMALL))
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    stray = tmp_path / ".site.old-abandoned"
+    (stray / "normative").mkdir(parents=True)
+    (stray / "normative/index.html").write_text("旧页面", encoding="utf-8")
+    mine = tmp_path / "site-notes.txt"
+    mine.write_text("编辑的笔记", encoding="utf-8")
+    started = time.monotonic()
+    assert build(content, out, today=TODAY.replace(day=TODAY.day + 1), search=False).written  # a real build, not the no-change skip
+    assert (out / "index.html").is_file()
+    while [p for p in tmp_path.iterdir() if p.name.startswith(".site")] and time.monotonic() - started < 10:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert mine.read_text(encoding="utf-8") == "编辑的笔记"

@@ -66,6 +66,7 @@ def test_every_kind_of_change_gives_the_bytes_of_a_clean_build(column: Path, tmp
     result, kept = _rebuild_and_compare(column, tmp_path)
     assert result.rendered <= 3, result.rendered
     assert result.reused > 60
+    assert result.rendered + result.reused == result.pages  # counts of pages, as the CLI reports them
     assert "employment/2026/butie-2026q2/index.html" not in kept
     assert "index.html" in kept and "normative/2023/rs-2023-3/index.html" in kept
 
