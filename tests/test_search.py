@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, build, doc, docx_bytes, write_site
 from outputs import output_texts
@@ -226,7 +227,7 @@ def test_type_a_query_filter_sort_and_open_a_result_with_the_keyboard(page, serv
     filtered = int(re.search(r"找到 (\d+) 条", status.inner_text())[1])
     assert 0 < filtered < total and "已筛选" in status.inner_text()
     results = page.locator(".search-result")
-    assert results.count() == filtered
+    expect(results).to_have_count(filtered)  # the count is announced first, the results' fragments load after
     for i in range(filtered):
         facts = results.nth(i).locator(".result-meta").inner_text()
         assert "有效性" in facts and "现行有效" in facts and "文号" in facts and "发布日期" in facts
