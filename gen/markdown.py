@@ -102,11 +102,16 @@ class Body:
             self._analysis = analyse(self.source, self.display, self.first_line)
         return self._analysis
 
+    def may_have_markup(self) -> bool:
+        """Whether the source has a `[` or `<`, without which it holds no link, image or HTML.
+        Asked by several rules and by rendering: looked for once (a search through the whole text)."""
+        if self._free is None:
+            self._free = "[" not in self.source and "<" not in self.source
+        return not self._free
+
     def _markup_free(self) -> bool:
         """No link, image or HTML can be in the source (checked without parsing it)."""
-        if self._free is None:  # asked by several rules: looked for once (a search through the whole text)
-            self._free = "[" not in self.source and "<" not in self.source
-        return self._free and self._analysis is None
+        return self._analysis is None and not self.may_have_markup()
 
     @property
     def links(self) -> list[Link]:
@@ -324,8 +329,8 @@ def render(body: Body, rewrite: Callable[[str], str]) -> str:
         return ""
     html = pyromark.html(body.source, options=_OPTIONS)
     clean = html if "<" not in body.source and _already_safe(html) else sanitize(html)
-    if ("[" not in body.source and "<" not in body.source) or ('href="' not in clean and 'src="' not in clean):
-        return clean  # no link or image to rewrite (most bodies: without [ and < a source has none, see Body)
+    if not body.may_have_markup() or ('href="' not in clean and 'src="' not in clean):
+        return clean  # no link or image to rewrite (most bodies)
     return _URL_ATTRIBUTE.sub(
         lambda m: m[1] + html_lib.escape(rewrite(html_lib.unescape(m[2])), quote=True) + m[3], clean)
 

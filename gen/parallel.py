@@ -10,6 +10,8 @@ import os
 import pickle
 from typing import Callable, Sequence, TypeVar
 
+from .write import write_all
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -84,11 +86,10 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
         # twice. What travels back itself is only (slice, offset, length) of each result.
         placed, offset = [], 0
         while (index := take()) < len(parts):
-            data = memoryview(pickle.dumps(fn(parts[index]), pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(fn(parts[index]), pickle.HIGHEST_PROTOCOL)
             placed.append((index, offset, len(data)))
             offset += len(data)
-            while data:
-                data = data[os.write(channel, data):]
+            write_all(channel, data)
         return placed
     channels = [_channel() for _ in range(processes - 1)]
     try:
@@ -162,9 +163,7 @@ def fork_call(work: Callable[[], R]) -> Callable[[], R]:
             except Exception:  # an exception that does not pickle: its text still travels
                 import traceback
                 data = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(outcome[1])))))
-            view = memoryview(data)
-            while view:
-                view = view[os.write(channel, view):]
+            write_all(channel, data)
             status = 0
         finally:
             os._exit(status)

@@ -347,20 +347,35 @@ def _many_news(count: int, body: str) -> dict:
     return files
 
 
+def _two_processes(monkeypatch) -> list[int]:
+    """Make every work queue use two processes, however many cores there are; return the list of
+    the queues' lengths, filled as they run."""
+    from gen import parallel
+    lengths: list[int] = []
+    real_work_queue = parallel.work_queue
+
+    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
+        lengths.append(len(items))
+        return real_work_queue(fn, items, first, 2, min_items)
+    monkeypatch.setattr(parallel, "work_queue", counting)
+    return lengths
+
+
+def _one_process(monkeypatch) -> None:
+    """Make every work queue run in this process alone."""
+    from gen import parallel
+    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0:
+                        ([fn(items)], first() if first else True))
+
+
 def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     from gen import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
-    queues = []
-    real_work_queue = parallel.work_queue
-
-    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
-        queues.append(len(items))
-        return real_work_queue(fn, items, first, 2, min_items)
-    monkeypatch.setattr(parallel, "work_queue", counting)
+    queues = _two_processes(monkeypatch)
     assert build(content, tmp_path / "two", search=False).written
     assert queues and queues[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0: ([fn(items)], first() if first else True))
+    _one_process(monkeypatch)
     assert build(content, tmp_path / "one", search=False).written
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
@@ -384,16 +399,10 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     files["news/4/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
     files["news/4/gbk.md"] = "---\ntitle: 国标编码\n---\n正文\n".encode("gb18030")
     content = write_site(tmp_path, files)
-    calls = []
-    real_work_queue = parallel.work_queue
-
-    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
-        calls.append(len(items))
-        return real_work_queue(fn, items, first, 2, min_items)
-    monkeypatch.setattr(parallel, "work_queue", counting)
+    calls = _two_processes(monkeypatch)
     two = pipeline.check(content, TODAY)
     assert calls and calls[0] >= parallel.MIN_ITEMS
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0: ([fn(items)], True))
+    _one_process(monkeypatch)
     one = pipeline.check(content, TODAY)
     assert two.findings == one.findings
     assert {f.rule for f in one.findings if f.file.endswith(("broken.md", "gbk.md"))} == {"front-matter-invalid", "encoding"}
@@ -581,14 +590,8 @@ def test_rules_shared_out_to_every_core_find_what_one_process_finds(monkeypatch)
     site, _ = pipeline.load_site(content, TODAY)
     alone = rules.run(site, TODAY)
     assert len({f.rule for f in alone}) > 5
-    spreads = []
-    real_work_queue = parallel.work_queue
-
-    def spreading(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
-        spreads.append(len(items))
-        return real_work_queue(fn, items, first, 2, min_items)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
-    monkeypatch.setattr(parallel, "work_queue", spreading)
+    spreads = _two_processes(monkeypatch)
     site, _ = pipeline.load_site(content, TODAY)
     assert rules.run(site, TODAY, spread=True) == alone
     assert spreads and spreads[-1] > 20  # the rules went through the queue, in several slices

@@ -123,7 +123,6 @@ def interpretation_drafter(ctx: Context):
                               f"按“谁起草、谁解读”，应由{expected}解读；如原文科室填错，请更正原文的 drafter。")
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
 SHINGLE = 5
 """Characters per shingle: long enough that common phrases (根据……规定) rarely match by chance."""
 
@@ -272,7 +271,7 @@ def _sections(doc: Document) -> list[list]:
             if text == "\0":
                 sections[-1][2] = True
             else:
-                sections[-1][1] += len(_NOT_WORD.sub("", text))
+                sections[-1][1] += len(plain(text))
     return sections
 
 
