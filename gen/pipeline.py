@@ -166,10 +166,16 @@ def build(options: Options) -> Result:
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
                       timings={"cache": looked_up})
     timings = {"cache": looked_up}
-    from . import render
-    compiled: list = []  # the templates, compiled while children parse
+    compiled: list = []
+
+    def prepare() -> None:
+        """What rendering and the rules need, made while forked children parse: their modules
+        (Jinja's with them; the children need none of it) and the compiled templates."""
+        from . import incremental, render  # noqa: F401
+        rules.load_all()
+        compiled.append(render.environment(layouts))
     site, loaded = load_site(options.content, options.today, timings, progress=options.progress,
-                             alongside=lambda: compiled.append(render.environment(layouts)), folders=folders)
+                             alongside=prepare, folders=folders)
     result = Result(findings=sorted_findings(loaded), site=site, timings=timings,
                     documents=len(site.documents) if site else 0)
     if site is None:

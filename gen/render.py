@@ -168,13 +168,26 @@ class Banner:
     link: Item | None = None
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment with each template's globals in one plain dict.
+
+    Jinja chains a template's globals onto the environment's (a `ChainMap`, so that later
+    changes to `env.globals` show through); every render then copies them key by key in
+    Python, and every `{% from ... import %}` compares key views — 9 % of template time here.
+    gongkai sets no globals after the templates are loaded, so a dict says the same.
+    """
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
+
+
 def environment(layouts: Path) -> jinja2.Environment:
     """The Jinja environment of a layouts folder, every template compiled.
 
     Compiled before forking, forked workers inherit the templates instead of each compiling its
     own; the build compiles them while the parse stage's children read the files.
     """
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
