@@ -432,7 +432,7 @@ def warc_capture(outputs: list[Output], base_url: str, today: dt.date, name: str
         "", "warcinfo", payload=io.BytesIO(payload), length=len(payload), warc_content_type="application/warc-fields",
         warc_headers_dict={"WARC-Record-ID": info_id, "WARC-Date": warc_date, "WARC-Filename": f"{name}.warc.gz"}))
     for output in sorted(outputs, key=lambda o: o.path):
-        data = output.data if output.source is None else output.source.read_bytes()
+        data = output.data if output.source is None else Path(output.source).read_bytes()
         data = data or b""
         uri = base + quote(output.path, safe="/")
         headers = StatusAndHeaders("200 OK", [

@@ -330,6 +330,6 @@ ATTACHMENT_FORMATS = {
 def make_attachment(source: SourceFile, bundle_dir: str) -> Attachment:
     """Describe a bundle file: its name inside the bundle, size and download format."""
     name = source.rel[len(bundle_dir) + 1:]
-    suffix = Path(name).suffix.lower()
+    suffix = posixpath.splitext(name)[1].lower()
     fmt, is_download = ATTACHMENT_FORMATS.get(suffix, (suffix.lstrip(".").upper() or "文件", False))
     return Attachment(name=name, source=source, size=source.size, format=fmt, is_download=is_download)

@@ -24,8 +24,8 @@ class SourceFile:
 
     rel: str
     """Path relative to the content root, with `/` separators."""
-    path: Path
-    """Absolute path on disk."""
+    location: str
+    """Absolute path on disk, as text (what the system calls take; see `path`)."""
     display: str
     """Path shown to editors in findings (relative to the working directory when possible)."""
     size: int
@@ -34,6 +34,11 @@ class SourceFile:
     mtime_ns: int = 0
     digest: str = ""
     """Digest of the bytes of a text file (empty for attachments): what incremental builds compare."""
+
+    @property
+    def path(self) -> Path:
+        """Absolute path on disk. Made when asked: a Path per listed file cost more than the rest of the listing."""
+        return Path(self.location)
 
 
 @dataclass
@@ -130,10 +135,11 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
                     tree.findings.append(Finding(prefix + rel, 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
-            defer = defer_documents and name != "_index.md" and os.path.splitext(name)[1].lower() == ".md"
-            source = read(root, rel, Path(entry.path), max_text_bytes, in_bundle, tree.findings, prefix + rel, defer, entry)
+            suffix = os.path.splitext(name)[1].lower()
+            defer = defer_documents and suffix == ".md" and name != "_index.md"
+            source = read(root, rel, entry.path, max_text_bytes, in_bundle, tree.findings, prefix + rel, defer, entry, suffix)
             if source is not None:
-                _classify(tree, source, os.path.splitext(name)[1].lower())
+                _classify(tree, source, suffix)
     return tree
 
 
@@ -178,18 +184,20 @@ def _visible(folders: Folders) -> Iterator[tuple[str, list[os.DirEntry] | OSErro
         yield here, files if isinstance(files, OSError) else [e for e in files if not e.name.startswith(".")]
 
 
-def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findings: list[Finding],
-         display: str | None = None, defer: bool = False, entry: os.DirEntry | None = None) -> SourceFile | None:
+def read(root: Path, rel: str, path: str | Path, max_text_bytes: int, in_bundle, findings: list[Finding],
+         display: str | None = None, defer: bool = False, entry: os.DirEntry | None = None,
+         suffix: str | None = None) -> SourceFile | None:
     """Stat one file and decode it if it is text the generator reads (unless `defer`); problems go to `findings`."""
     if display is None:
-        display = display_path(path)
+        display = display_path(Path(path))
     try:
         stat = os.stat(path) if entry is None else entry.stat()  # the same: an entry's stat follows links
     except OSError as exc:
         findings.append(Finding(display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return None
-    source = SourceFile(rel=rel, path=path, display=display, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-    suffix = os.path.splitext(rel)[1].lower()
+    source = SourceFile(rel=rel, location=os.fspath(path), display=display, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    if suffix is None:
+        suffix = os.path.splitext(rel)[1].lower()
     if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not in_bundle(rel)):
         if source.size > max_text_bytes:
             findings.append(Finding(source.display, 1, "file-too-large", ERROR,
@@ -204,7 +212,7 @@ def read(root: Path, rel: str, path: Path, max_text_bytes: int, in_bundle, findi
 def read_text(source: SourceFile, findings: list[Finding]) -> bool:
     """Read and decode a text file into `source.text` and `source.digest`; False (and a finding) if it cannot be."""
     try:
-        raw = read_bytes(source.path, source.size)
+        raw = read_bytes(source.location, source.size)
     except OSError as exc:
         findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return False
@@ -217,7 +225,7 @@ def read_text(source: SourceFile, findings: list[Finding]) -> bool:
     return True
 
 
-def read_bytes(path: Path, size: int) -> bytes:
+def read_bytes(path: str | Path, size: int) -> bytes:
     """A file's bytes, read with the size it had when listed (and whatever it grew by since).
 
     os.open and os.read, not open(): no buffer, no isatty probe and no size lookup — fewer

@@ -19,7 +19,8 @@ class Output:
     path: str
     """Path under the output folder, `/`-separated."""
     data: bytes | None = None
-    source: Path | None = None
+    source: str | Path | None = None
+    """A file to copy (its path as text or Path)."""
 
 
 class OutputError(Exception):
@@ -88,7 +89,7 @@ def write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view):]
 
 
-def _copy(source: Path, target: str) -> None:
+def _copy(source: str | Path, target: str) -> None:
     """Copy a file's bytes (an attachment) in the kernel, without shutil's checks and buffers."""
     reading = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
     try:
