@@ -43,10 +43,6 @@ class Parsed:
     """1-based line of the first body line in the file."""
     findings: list[Finding] = field(default_factory=list)
 
-    def fields(self) -> tuple:
-        """The fields in order: `Parsed(*parsed.fields())` is an equal copy."""
-        return self.data, self.lines, self.body, self.body_line, self.findings
-
 
 def split(text: str) -> tuple[str | None, int, str, int]:
     """Return (yaml_text, yaml_first_line, body, body_first_line); yaml_text None if absent."""

@@ -283,19 +283,45 @@ def _document(source: sources.SourceFile, parsed: frontmatter.Parsed, config) ->
     return doc, findings + doc_findings
 
 
-def _read_and_split(batch: list[sources.SourceFile]) -> list[tuple[str, tuple | None, list[Finding]]]:
-    """Read, decode and split files and parse their YAML: (digest, parsed fields or None, findings) each.
+def _read_and_model(batch: list[sources.SourceFile], config) -> list[tuple[str, tuple | None, list[Finding]]]:
+    """Read, decode, split and model files: (digest, detached document or None, findings) each.
 
-    Plain data, no model objects: it runs in forked processes and travels back pickled, as tuples
-    (`frontmatter.Parsed.fields`), which pickle in half the time of the dataclass.
+    It runs in forked processes and travels back pickled: each document without its source file
+    and column, which this process has already (see `_detach`, `_attach`).
     """
     result = []
+    positions = {id(column): i for i, column in enumerate(config.all_columns)}
     for source in batch:
         found: list[Finding] = []
-        parsed = frontmatter.parse_document(source.text, source.display).fields() if sources.read_text(source, found) else None
+        detached = None
+        if sources.read_text(source, found):
+            doc, doc_findings = parse_source(source, config)
+            found += doc_findings
+            if doc is not None:
+                detached = _detach(doc, positions)
         source.text = None
-        result.append((source.digest, parsed, found))
+        result.append((source.digest, detached, found))
     return result
+
+
+def _detach(doc: Document, positions: dict[int, int]) -> tuple[type, dict]:
+    """A document as its class and fields, without the objects the parent process holds: its source
+    file, and its column (by position in `config.all_columns`; `positions` maps each column's id()).
+    Rebuilt by `_attach` without running the constructor and its checks again."""
+    fields = dict(vars(doc))
+    fields["source"] = None
+    fields["column"] = positions[id(fields["column"])]
+    return type(doc), fields
+
+
+def _attach(detached: tuple[type, dict], source: sources.SourceFile, columns: list) -> Document:
+    """The document of `_detach`, with this process's source file and column (`config.all_columns`)."""
+    cls, fields = detached
+    doc = cls.__new__(cls)
+    fields["source"] = source
+    fields["column"] = columns[fields["column"]]
+    doc.__dict__.update(fields)
+    return doc
 
 
 def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongside: Callable[[], object] | None = None
@@ -317,19 +343,15 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
             findings += doc_findings
             if doc is not None:
                 documents.append(doc)
-    else:  # files not read yet (see load_site): read and split them on every core, model them here
+    else:  # files not read yet (see load_site): read, parse and model them on every core
         from . import parallel
-        parts, _ = parallel.work_queue(_read_and_split, tree.documents,
+        parts, _ = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents,
                                        (lambda: alongside() or True) if alongside is not None else None)
-        split = [item for part in parts for item in part]
-        for source, (digest, parsed, found) in zip(tree.documents, split):
+        for source, (digest, detached, found) in zip(tree.documents, (item for part in parts for item in part)):
             source.digest = digest
             findings += found
-            if parsed is not None:
-                doc, doc_findings = _document(source, frontmatter.Parsed(*parsed), config)
-                findings += doc_findings
-                if doc is not None:
-                    documents.append(doc)
+            if detached is not None:
+                documents.append(_attach(detached, source, config.all_columns))
     catalogues: list[Catalogue] = []
     for source in tree.catalogues:
         parsed = frontmatter.parse_yaml(source.text or "", source.display)

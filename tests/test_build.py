@@ -406,9 +406,17 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     one = pipeline.check(content, TODAY)
     assert two.findings == one.findings
     assert {f.rule for f in one.findings if f.file.endswith(("broken.md", "gbk.md"))} == {"front-matter-invalid", "encoding"}
-    describe = lambda site: [(d.id, d.title, d.published, d.source.digest, d.body.source) for d in site.documents]
+    def describe(site):
+        """Every field of every document (the modelled ones travel back from the children without
+        their source file and column, and are put together again here)."""
+        return [(type(d), d.column.id, d.source.rel, d.source.digest, d.body.source,
+                 {k: v for k, v in vars(d).items() if k not in ("source", "column", "body")}) for d in site.documents]
     assert describe(two.site) == describe(one.site)
     assert all(d.source.digest for d in two.site.documents)
+    assert all(d.column is next(c for c in two.site.config.all_columns if c.id == d.column.id) for d in two.site.documents)
+    # The preview's loader models every file in this process, with the constructor: the same documents.
+    modelled, _ = pipeline.load_site(content, TODAY, known={})
+    assert describe(modelled) == describe(two.site)
 
 
 def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
