@@ -239,3 +239,17 @@ def test_headings_are_only_skipped_where_the_parser_finds_none(text):
     if not may_have_headings(text):
         blocks = md.analyse(text, "a.md", 1).blocks
         assert not [b for b in blocks if b.kind == "heading" or b.bold_only], blocks
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("#*_=-[]()<>!`|:.\\ \n\t一二三标题正文")
+                                + ["![图](a.png)", "<b>", "</b>", "**", "1. ", "> ", "    ", "\n\n"]), max_size=80).map("".join))
+@example(text="**粗体** 文字\n\n**只有粗体**\n\n| a | b |\n|---|---|\n| c | ![图](x.png) |\n\n- 项\n\n标题\n---\n")
+@example(text="**<b>x</b>**\n\n# ![图](a.png)\n\n****\n")
+def test_the_outline_is_what_the_analysis_records(text):
+    """interpretation-headings-only counts on `markdown.outline` (the parser's events without byte ranges)
+    and asks `analyse` only for the line of a finding: both must see the same blocks."""
+    from gen import markdown as md
+    derived = [(b.level if b.kind == "heading" else (md.BOLD_ONLY if b.bold_only else 0), None if b.has_image else b.text)
+               for b in md.analyse(text, "a.md", 1).blocks]
+    assert md.outline(text) == derived

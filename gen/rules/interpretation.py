@@ -7,6 +7,7 @@ from posixpath import splitext
 from urllib.parse import urlsplit
 
 from . import Context, documents, rule
+from .. import markdown
 from .common import calendar_missing, workday_deadline
 from ..findings import ERROR, WARNING
 from ..model import Document, Interpretation
@@ -228,11 +229,15 @@ def interpretation_headings_only(ctx: Context):
     for interp in documents(ctx, "interpretation"):
         if interp.body is None or interp.draft or not may_have_headings(interp.body.source):
             continue
-        sections = _sections(interp)
+        # Counted on the outline; the lines of the body's analysis are only needed for a finding.
+        sections = _sections([(level, 0, text) for level, text in markdown.outline(interp.body.source)])
         if len(sections) < minimum:
             continue
         thin = [s for s in sections if s[1] < per_heading and not s[2]]
         if len(thin) * 2 > len(sections):
+            sections = _sections([(_level(block), block.line, None if block.has_image else block.text)
+                                  for block in interp.body.blocks])
+            thin = [s for s in sections if s[1] < per_heading and not s[2]]
             yield ctx.finding("interpretation-headings-only", interp, thin[0][0],
                               f"解读有 {len(sections)} 个小标题，其中 {len(thin)} 个下面的说明不足 {per_heading} 字，"
                               "像是罗列小标题。请在每个小标题下用几句话讲清政策背景、具体措施和办理方式。")
@@ -250,25 +255,23 @@ def may_have_headings(source: str) -> bool:
     return "#" in source or "*" in source or "_" in source or _SETEXT_UNDERLINE.search(source) is not None
 
 
-def _sections(doc: Document) -> list[list]:
-    """[line, prose characters, has image] for each heading-like block that is not a parent heading."""
-    blocks: list[tuple[str, int, int, str]] = []  # (type, level, line, text)
-    for block in doc.body.blocks:
-        if block.kind == "heading":
-            blocks.append(("heading", block.level, block.line, block.text))
-        elif block.bold_only:
-            blocks.append(("heading", 7, block.line, block.text))
-        else:
-            blocks.append(("prose", 0, block.line, "\0" if block.has_image else block.text))
+def _level(block) -> int:
+    """A block's level as `markdown.outline` gives it."""
+    return block.level if block.kind == "heading" else (markdown.BOLD_ONLY if block.bold_only else 0)
+
+
+def _sections(blocks: list[tuple[int, int, str | None]]) -> list[list]:
+    """[line, prose characters, has image] for each heading-like block that is not a parent heading,
+    from (level, line, text) of every block (see `markdown.outline`: text None for a block with an image)."""
     sections: list[list] = []
-    for index, (kind, level, line, text) in enumerate(blocks):
-        if kind == "heading":
+    for index, (level, line, text) in enumerate(blocks):
+        if level:
             following = blocks[index + 1] if index + 1 < len(blocks) else None
-            if following and following[0] == "heading" and following[1] > level:
+            if following and following[0] > level:
                 continue  # a parent heading: its children carry the text
             sections.append([line, 0, False])
         elif sections:
-            if text == "\0":
+            if text is None:
                 sections[-1][2] = True
             else:
                 sections[-1][1] += len(plain(text))
