@@ -28,7 +28,7 @@ def content_problem(attachment: Attachment) -> str | None:
     """Why a download's bytes do not match its extension, or None when they do."""
     suffix = attachment.name.rsplit(".", 1)[-1].lower()
     try:
-        with open(attachment.source.path, "rb") as handle:
+        with open(attachment.source.location, "rb") as handle:
             head = handle.read(8)
             if not head:
                 return "文件是空的"
