@@ -124,6 +124,8 @@ class Crumb:
     title: str
     path: str | None
     """Output path, or None for the current page."""
+    href: str | None = None
+    """The link from the page that shows it (`url(path)`, made once with the page, not by the template)."""
 
 
 @dataclass
@@ -268,6 +270,10 @@ class Renderer:
 
     def page(self, template: str, path: str, title: str, crumbs: list[Crumb], **context) -> Page:
         """What a page is made of, before any template runs (see `Page`)."""
+        here = posixpath.dirname(path)
+        for crumb in crumbs:
+            if crumb.path is not None:
+                crumb.href = relative(here, crumb.path)
         return Page(path, template, {"title": title, "crumbs": crumbs, **context})
 
     def emit(self, page: Page) -> Output:
