@@ -262,6 +262,22 @@ def test_installed_command_and_module_entry_points(tmp_path):
         import json
         report = json.loads(done.stdout)
         assert report["summary"]["errors"] == 0 and report["summary"]["documents"] == 2
+    # The command leaves without tearing the interpreter down (cli.run): its exit status and all of a
+    # long report still arrive, the short summary printed last (what a buffer would keep) included.
+    files = dict(SMALL)
+    files["news/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
+    for i in range(300):
+        files[f"news/w{i:03d}.md"] = doc(f'title: 动态{i}\nindex_no: "11341524MB1234567X/2026-{1000 + i:05d}"\npublished: 2026-03-03',
+                                         "请核对帐户信息。\n")
+    content = write_site(tmp_path / "many", files)
+    import os
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a CI runner has it
+    done = subprocess.run([sys.executable, "-m", "gen", "check", "--content", str(content), "--today", "2026-11-23"],
+                          capture_output=True, text=True, cwd=tmp_path, env=buffered)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) > 300
+    assert lines[-1].startswith("检查完成：302 个文档，1 个错误")  # the last, short line too
 
 
 def test_columns_paginate_pinned_first_then_newest(tmp_path):
