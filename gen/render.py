@@ -196,6 +196,7 @@ def environment(layouts: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        cache_size=-1,  # every template of the folder, in a plain dict: no LRU bookkeeping on each page's lookups
         auto_reload=False,  # an environment lives for one build (the preview makes a new one when a template changes)
     )
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")) and "/" not in name):
