@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 import jinja2
@@ -181,9 +182,12 @@ def escape_output(value) -> str:
     of every text. Each part of a page is only joined into the page (a macro's or a `{% set %}`
     block's output is made `Markup` as a whole by Jinja), and for a plain text the `Markup` cost
     as much as the escaping itself: 10 µs of a document page's 60. Anything but a plain `str`
-    (Markup, numbers, dates, undefined values) goes through `escape` itself."""
-    if type(value) is str and _escape_inner is not None:
+    (numbers, dates, undefined values) goes through `escape` itself; a `Markup` is written as it is."""
+    kind = type(value)
+    if kind is str and _escape_inner is not None:
         return _escape_inner(value)
+    if kind is Markup:  # safe already (`| safe`, the chrome, macros): `escape` would only copy it
+        return value
     return escape(value)
 
 
@@ -240,6 +244,20 @@ def environment(layouts: Path) -> jinja2.Environment:
     return env
 
 
+class Chrome(dict):
+    """The chrome partials of the pages at one depth and navigation place, by template name, each
+    rendered on first use. A lookup, not a call: Jinja's `context.call` inspects its callee on
+    every call, and a page shows three partials."""
+
+    def __init__(self, make: Callable[[str], Markup]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name: str) -> Markup:
+        html = self[name] = self.make(name)
+        return html
+
+
 class Renderer:
     """Holds the Jinja environment and the per-site views computed once."""
 
@@ -256,24 +274,28 @@ class Renderer:
         self.tree = [self._node(c) for c in self.config.columns]
         self.stats = self._stats()
         self.nav_paths = {"index.html", *_node_paths(self.tree)}
-        self.chromes: dict[tuple[str, int, str], Markup] = {}
-        """Rendered header and footer by (template, depth, current nav page): made once, not per page."""
+        self.chromes: dict[tuple[int, str], Chrome] = {}
+        """Rendered head, header and footer by (depth, current nav page): made once, not per page."""
 
-    def chrome(self, name: str, depth: int, current: str) -> Markup:
-        """A chrome partial (`_header.html`, `_footer.html`) for pages `depth` folders deep.
+    def chrome(self, depth: int, current: str) -> Chrome:
+        """The chrome partials (`_head.html`, `_header.html`, `_footer.html`) of pages `depth` folders
+        deep, each rendered when a page first asks for it (`{{ chrome["_header.html"] }}`).
 
-        Its links climb to the site root and then down (`../../policy/index.html`), so they are
+        Their links climb to the site root and then down (`../../policy/index.html`), so they are
         the same for every page at that depth; `current` is the page itself when it is in the
         navigation (for aria-current), otherwise "".
         """
-        key = (name, depth, current)
-        html = self.chromes.get(key)
-        if html is None:
+        key = (depth, current)
+        partials = self.chromes.get(key)
+        if partials is None:
             up = "../" * depth
-            html = self.chromes[key] = Markup(self.env.get_template(name).render(
-                site=self.config, tree=self.tree, search=self.search, current=current,
-                url=lambda target: _quoted(up + target)).rstrip("\n"))
-        return html
+
+            def make(name: str) -> Markup:
+                return Markup(self.env.get_template(name).render(
+                    site=self.config, tree=self.tree, search=self.search, current=current,
+                    url=lambda target: _quoted(up + target)).rstrip("\n"))
+            partials = self.chromes[key] = Chrome(make)
+        return partials
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -325,11 +347,8 @@ class Renderer:
             """Relative link from this page to an output path (works on a server, a sub-path and file://)."""
             return relative(here, target)
 
-        def chrome(name: str) -> Markup:
-            return self.chrome(name, depth, current)
-
         html = template.render(
-            site=self.config, tree=self.tree, stats=self.stats, url=url, search=self.search, chrome=chrome,
+            site=self.config, tree=self.tree, stats=self.stats, url=url, search=self.search, chrome=self.chrome(depth, current),
             path=path, canonical=self.config.base_url + (path[: -len("index.html")] if path.endswith("index.html") else path),
             **context)
         return Output(path, html.encode("utf-8"))
