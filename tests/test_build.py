@@ -547,6 +547,12 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
             parallel.work_queue(work, order, None, 2)
     assert parallel.fork_call(lambda: "结果")() == "结果"
     assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.guided(items, 2)], True)
+    import os
+    descriptors = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    for processes in (3, 8):  # every slice once, in order, however many processes take them
+        many = list(range(parallel.MIN_ITEMS * 20))
+        assert parallel.work_queue(lambda part: list(part), many, None, processes)[0] == [list(p) for p in parallel.guided(many, processes)]
+    assert descriptors is None or len(os.listdir("/proc/self/fd")) == descriptors  # the queue and channels are closed
     with pytest.raises(ValueError, match="模板第 7 项出错"):
         parallel.work_queue(work, items[::-1], lambda: True, 2)
     import time
