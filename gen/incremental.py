@@ -24,6 +24,7 @@ from .config import Column, SiteConfig
 from .model import Catalogue, Document
 from .render import Crumb, Download, Item, Lazy, Page, Pager, Renderer, page_path
 from .cache import output_identity, stat_lines
+from .sources import digest
 from .write import Output, Writer
 
 def _record_name(out: Path) -> str:
@@ -150,7 +151,7 @@ def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
     """The key of a page; the page paths of the documents it shows are added to `mentions`."""
     out = [frame, page.template, str(page.chrome)]
     _encode(page.context, out, mentions if mentions is not None else set())
-    return hashlib.blake2b("\x1f".join(out).encode("utf-8"), digest_size=16).hexdigest()
+    return digest("\x1f".join(out).encode("utf-8"))
 
 
 def code_key(layouts: Path) -> str:
@@ -167,7 +168,7 @@ def frame_key(renderer: Renderer, options: tuple, code: str | None = None, ident
     _encode(renderer.tree, out, set())
     _encode(renderer.stats, out, set())
     out.append(identity if identity is not None else identity_key(site))
-    return hashlib.blake2b("\n".join(out).encode("utf-8"), digest_size=16).hexdigest()
+    return digest("\n".join(out).encode("utf-8"))
 
 
 def identity_key(site) -> str:
@@ -176,7 +177,7 @@ def identity_key(site) -> str:
            for doc in site.documents]
     out += [f"c:{c.id}" for c in site.catalogues]
     out += sorted(f"f:{rel}" for rel in site.files)
-    return hashlib.blake2b("\n".join(out).encode("utf-8"), digest_size=16).hexdigest()
+    return digest("\n".join(out).encode("utf-8"))
 
 
 def file_key(output: Output) -> str:

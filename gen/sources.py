@@ -216,13 +216,20 @@ def read_text(source: SourceFile, findings: list[Finding]) -> bool:
     except OSError as exc:
         findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return False
-    source.digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    source.digest = digest(raw)
     text, problem = decode(raw, source.display)
     if problem:
         findings.append(problem)
         return False
     source.text = text
     return True
+
+
+def digest(data: bytes) -> str:
+    """The digest incremental builds compare (of a file's bytes, of a page's key text): SHA-256, cut to
+    128 bits. Current x86 and ARM processors compute it in hardware, twice as fast as BLAKE2b here;
+    a build digests every document (55 MB at 10,000 documents)."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def read_bytes(path: str | Path, size: int) -> bytes:
