@@ -181,8 +181,11 @@ def identity_key(site) -> str:
 
 
 def file_key(output: Output) -> str:
-    stat = os.stat(output.source)
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{output.source}"
+    stamp = output.stamp
+    if stamp is None:
+        stat = os.stat(output.source)
+        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return f"{stamp}:{output.source}"
 
 
 @dataclass

@@ -21,6 +21,9 @@ class Output:
     data: bytes | None = None
     source: str | Path | None = None
     """A file to copy (its path as text or Path)."""
+    stamp: str | None = None
+    """`size:mtime_ns` of `source` when it was listed, before any copy (what incremental builds compare);
+    None: asked of the file system when needed."""
 
 
 class OutputError(Exception):

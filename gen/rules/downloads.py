@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 
 from . import Context, documents, rule
@@ -27,25 +28,31 @@ def download_missing(ctx: Context):
 def content_problem(attachment: Attachment) -> str | None:
     """Why a download's bytes do not match its extension, or None when they do."""
     suffix = attachment.name.rsplit(".", 1)[-1].lower()
+    # os.open and os.read for the head: open() would also ask whether the file is a terminal and
+    # where it stands, for each of thousands of attachments.
     try:
-        with open(attachment.source.location, "rb") as handle:
-            head = handle.read(8)
-            if not head:
-                return "文件是空的"
-            if suffix == "pdf":
-                return None if head.startswith(b"%PDF-") else "扩展名是 .pdf，但内容不是 PDF"
-            if suffix in ("doc", "wps"):
-                return None if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else f"扩展名是 .{suffix}，但内容不是 Word 97-2003/WPS 文件"
-            if suffix in ("docx", "ofd"):
-                needed = "word/document.xml" if suffix == "docx" else "OFD.xml"
-                if not head.startswith(b"PK"):
-                    return f"扩展名是 .{suffix}，但内容不是 {suffix.upper()} 文件（不是 zip 格式）"
-                handle.seek(0)
-                with zipfile.ZipFile(handle) as archive:
-                    if needed not in archive.namelist():
-                        return f"扩展名是 .{suffix}，但文件里没有 {needed}"
+        descriptor = os.open(attachment.source.location, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return "文件已损坏，无法打开"
+    try:
+        head = os.read(descriptor, 8)
+        if not head:
+            return "文件是空的"
+        if suffix == "pdf":
+            return None if head.startswith(b"%PDF-") else "扩展名是 .pdf，但内容不是 PDF"
+        if suffix in ("doc", "wps"):
+            return None if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" else f"扩展名是 .{suffix}，但内容不是 Word 97-2003/WPS 文件"
+        if suffix in ("docx", "ofd"):
+            needed = "word/document.xml" if suffix == "docx" else "OFD.xml"
+            if not head.startswith(b"PK"):
+                return f"扩展名是 .{suffix}，但内容不是 {suffix.upper()} 文件（不是 zip 格式）"
+            with open(descriptor, "rb", closefd=False) as handle, zipfile.ZipFile(handle) as archive:
+                if needed not in archive.namelist():
+                    return f"扩展名是 .{suffix}，但文件里没有 {needed}"
     except (OSError, zipfile.BadZipFile, ValueError):
         return "文件已损坏，无法打开"
+    finally:
+        os.close(descriptor)
     return None
 
 
