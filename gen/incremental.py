@@ -218,18 +218,20 @@ class Tally:
         self.mentions.update(other.mentions)
 
 
-def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record) -> Tally:
-    """Render or reuse every output of `jobs` into the writer's folder."""
+def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record, mentions: bool = False) -> Tally:
+    """Render or reuse every output of `jobs` into the writer's folder (`mentions`: and record, for
+    the preview, which documents each page shows; a build has no use for them)."""
     from .render import plan_job
     tally = Tally()
     old = previous.folder
     for job in jobs:
         for part in plan_job(renderer, job):
             if isinstance(part, Page):
-                mentions: set[str] = set()
-                key = page_key(frame, part, mentions)
+                shown: set[str] = set()
+                key = page_key(frame, part, shown)
                 tally.record.pages[part.path] = key
-                tally.mentions[part.path] = mentions
+                if mentions:
+                    tally.mentions[part.path] = shown
                 page = part.path.endswith(".html")  # what the counts tell editors about: pages, not feed and sitemap
                 tally.pages += page
                 if old is not None and previous.pages.get(part.path) == key and writer.link(old / part.path, part.path):

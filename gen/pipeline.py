@@ -228,9 +228,11 @@ def build(options: Options) -> Result:
     return result
 
 
-def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None, env=None):
+def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None, env=None,
+                     mentions: bool = False):
     """Render every page into a new staging folder, on every core; return it, what was done and
-    what `first` returned (see `parallel.work_queue`: work this process does while children render).
+    what `first` returned (see `parallel.work_queue`: work this process does while children render;
+    `mentions`: see `incremental.run`).
 
     Pages whose key equals the one recorded for the previous output are hard-linked from it
     instead of rendered (see `incremental`).
@@ -242,7 +244,7 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     staging = write.begin(out)
 
     def work(jobs) -> incremental.Tally:
-        return incremental.run(renderer, jobs, write.Writer(staging), frame, previous)
+        return incremental.run(renderer, jobs, write.Writer(staging), frame, previous, mentions)
     try:
         tallies, go_on = parallel.work_queue(work, render.jobs(site), first)
     except BaseException:
@@ -428,9 +430,11 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
 
 
 def _owning_bundle(rel: str, bundles: dict[str, Document], exclude: Document | None = None) -> Document | None:
-    parts = rel.split("/")[:-1]
-    for i in range(len(parts), 0, -1):
-        owner = bundles.get("/".join(parts[:i]))
+    """The bundle document whose folder holds `rel`, the nearest first (`exclude`: not this one)."""
+    folder = rel
+    while (cut := folder.rfind("/")) > 0:
+        folder = folder[:cut]
+        owner = bundles.get(folder)
         if owner is not None and owner is not exclude:
             return owner
     return None
