@@ -36,14 +36,25 @@ _IMPLICIT = {first: tuple(resolvers) + tuple(_Loader.yaml_implicit_resolvers.get
 _WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
 
 
+_PLAIN_TAGS: dict[str, str] = {}
+"""Tags of short plain scalars already resolved: keys (title, index_no …) and common values recur in every file."""
+
+
 def _resolve(self, kind, value, implicit):
     """`BaseResolver.resolve` for a loader without path resolvers: the same tags, without the
     per-scalar list building (libyaml's composer calls it for every node of every file)."""
     if kind is yaml.ScalarNode:
         if implicit[0]:
-            for tag, pattern in _IMPLICIT.get(value[:1], _WILDCARD):
-                if pattern.match(value):
-                    return tag
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = self.DEFAULT_SCALAR_TAG
+                for resolved, pattern in _IMPLICIT.get(value[:1], _WILDCARD):
+                    if pattern.match(value):
+                        tag = resolved
+                        break
+                if len(value) <= 16 and len(_PLAIN_TAGS) < 4096:
+                    _PLAIN_TAGS[value] = tag
+            return tag
         return self.DEFAULT_SCALAR_TAG
     return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
 
