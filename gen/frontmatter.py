@@ -195,7 +195,11 @@ def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display
                                                f"字段“{key}”重复出现。请删除多余的一项，只保留一个。"))
             keys.add(key)
             parsed.lines.setdefault(path, line)
-            value = _walk(value_node, path + ".", first_line, parsed, display, seen, loader)
+            if value_node.__class__ is yaml.ScalarNode and value_node.tag == _STR and id(value_node) not in seen:
+                seen.add(id(value_node))  # text, the commonest value: what the call below would do, without the call
+                value = value_node.value
+            else:
+                value = _walk(value_node, path + ".", first_line, parsed, display, seen, loader)
             if data is not None and key_node.tag == _STR and key_node.__class__ is yaml.ScalarNode:
                 data[key_node.value] = value
             else:

@@ -69,6 +69,8 @@ def test_front_matter_unknown_key_suggests_the_close_one(tmp_path):
     ("---\n- 一\n- 二\n---\n正文\n", 2),                      # not a mapping
     ("---\ntitle: 通知\npinned: 是\n---\n正文\n", 3),         # wrong type
     ("正文，没有头部\n", 1),                                  # no front matter at all
+    ("---\ntitle: &t 通知\nsummary: *t\n---\n正文\n", 2),    # an alias (of a text; at its anchor)
+    ("---\ntitle: 通知\nkeywords: &k [甲]\ntopic: *k\n---\n正文\n", 3),  # an alias (of a list)
 ])
 def test_front_matter_invalid_yaml_mapping_and_type(tmp_path, text, line):
     assert findings_of(tmp_path, {"news/a.md": text}, "front-matter-invalid") == {f"news/a.md:{line} [front-matter-invalid]"}
