@@ -236,14 +236,18 @@ def read_bytes(path: str | Path, size: int) -> bytes:
     """A file's bytes, read with the size it had when listed (and whatever it grew by since).
 
     os.open and os.read, not open(): no buffer, no isatty probe and no size lookup — fewer
-    system calls for a small file, which is what ten thousand documents are.
+    system calls for a small file, which is what ten thousand documents are. A regular file reads
+    short only at its end, so one read of size + 1 bytes that comes back shorter is the whole file.
     """
     descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        chunks = [os.read(descriptor, size + 1)]
-        while chunk := os.read(descriptor, 1 << 20):  # to the end, however the file changed
+        first = os.read(descriptor, size + 1)
+        if len(first) <= size:
+            return first
+        chunks = [first]
+        while chunk := os.read(descriptor, 1 << 20):  # to the end: the file grew since it was listed
             chunks.append(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)
     finally:
         os.close(descriptor)
 
