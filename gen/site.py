@@ -29,9 +29,12 @@ _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "
                            "(": "〔", ")": "〕", "（": "〔", "）": "〕", "﹝": "〔", "﹞": "〕"})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_doc_no(doc_no: str) -> str:
     """Reduce a 文号 to a form where bracket styles and spaces do not matter (for look-ups only)."""
-    return re.sub(r"\s+", "", doc_no).translate(_BRACKETS)
+    return _SPACES.sub("", doc_no).translate(_BRACKETS)
 
 
 @dataclass
