@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import os
 import random
 import re
 import shutil
@@ -121,12 +122,22 @@ def _years_later(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def make(n: int, out: Path, seed: int = 1) -> dict:
-    """Write `out/gongkai`, `out/hugo`, `out/mkdocs` and `out/pelican` holding the same n documents."""
+def make(n: int, out: Path, seed: int = 1, aside: list[Path] | None = None) -> dict:
+    """Write `out/gongkai`, `out/hugo`, `out/mkdocs` and `out/pelican` holding the same n documents.
+
+    A column already at `out` is deleted first; with `aside` (bench/run) it is only renamed and
+    added to that list, for the caller to delete once its timings are done (see bench/run: files
+    made right after a large deletion are slow to make on this machine's file system).
+    """
     rng = random.Random(seed)
     bodies = corpus_bodies()
     if out.exists():
-        shutil.rmtree(out)
+        if aside is None:
+            shutil.rmtree(out)
+        else:
+            old = out.with_name(f"{out.name}.old-{os.getpid()}-{len(aside)}")
+            out.rename(old)
+            aside.append(old)
     content = out / "gongkai" / "content"
     content.mkdir(parents=True)
     (content / "site.yml").write_text(SITE_YML, encoding="utf-8")
