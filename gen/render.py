@@ -181,8 +181,9 @@ def escape_output(value) -> str:
     """What `{{ value }}` writes into a page: `markupsafe.escape(value)`, without making a `Markup`
     of every text. Each part of a page is only joined into the page (a macro's or a `{% set %}`
     block's output is made `Markup` as a whole by Jinja), and for a plain text the `Markup` cost
-    as much as the escaping itself: 10 µs of a document page's 60. Anything but a plain `str`
-    (numbers, dates, undefined values) goes through `escape` itself; a `Markup` is written as it is."""
+    as much as the escaping itself (8 µs of a document page's 60). Anything but a plain `str`
+    (numbers, dates, undefined values) goes through `escape` itself; a `Markup` is written as it is.
+    Without MarkupSafe's `_escape_inner` (a private name of MarkupSafe ≥ 3.0) `escape` does it all."""
     kind = type(value)
     if kind is str and _escape_inner is not None:
         return _escape_inner(value)
