@@ -672,7 +672,7 @@ def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page |
     if what == "document":
         bundle = item.source.rel[: -len("index.md")] if item.is_bundle else ""
         return [r.document_page(item)] + [Output(f"{item.id}/{a.source.rel[len(bundle):]}", source=a.source.location,
-                                                 stamp=f"{a.source.size}:{a.source.mtime_ns}") for a in item.attachments]
+                                                 stamp=a.source.stamp) for a in item.attachments]
     if what == "catalogue":
         return [r.catalogue_page(item)]
     if what == "lists":
@@ -680,7 +680,7 @@ def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page |
     if what == "sitemap_xml":
         return [r.sitemap_xml(sitemap_entries(site))]
     if what == "files":
-        outputs = [Output(asset.rel, source=asset.location, stamp=f"{asset.size}:{asset.mtime_ns}") for asset in site.assets]
+        outputs = [Output(asset.rel, source=asset.location, stamp=asset.stamp) for asset in site.assets]
         static = r.layouts / "static"
         if static.is_dir():
             outputs += [Output("static/" + path.relative_to(static).as_posix(), source=path)

@@ -36,6 +36,11 @@ class SourceFile:
     """Digest of the bytes of a text file (empty for attachments): what incremental builds compare."""
 
     @property
+    def stamp(self) -> str:
+        """`size:mtime_ns` as listed: what incremental builds compare for a copied file (`write.Output.stamp`)."""
+        return f"{self.size}:{self.mtime_ns}"
+
+    @property
     def path(self) -> Path:
         """Absolute path on disk. Made when asked: a Path per listed file cost more than the rest of the listing."""
         return Path(self.location)
