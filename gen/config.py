@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,18 @@ from .vocab import KINDS, UPDATE_EVERY
 
 # Output paths the generator writes itself; a column folder may not take them.
 RESERVED_PATHS = {"catalogue", "search", "sitemap", "static", "pagefind", "page"}
+
+
+_SEGMENT = re.compile(r"[^\x00-\x1f\x7f\\:*?\"<>|#%]+")
+
+
+def safe_path(value: str) -> bool:
+    """Whether a column's id or folder is a relative path that stays inside the output folder:
+    `/`-separated names, none empty, `.`-led or `..`, no backslash, drive colon or control character."""
+    if not value or value.startswith("/") or len(value) > 200:
+        return False
+    return all(part and not part.startswith(".") and part == part.strip() and _SEGMENT.fullmatch(part)
+               for part in value.split("/"))
 
 
 @dataclass
@@ -223,6 +236,14 @@ def _columns(raw: list, key: str, parent: Column | None, lines: dict[str, int], 
             update_every = None
         folder = item.get("folder")
         folder = str(folder).strip("/") if folder else None
+        unsafe = [(name, str(value)) for name, value in (("id", item["id"]), ("folder", folder))
+                  if value is not None and not safe_path(str(value))]
+        if unsafe:
+            name, value = unsafe[0]
+            findings.append(Finding(display, lines.get(f"{here}.{name}", line), "unsafe-content", ERROR,
+                                    f"栏目的 {name}“{value}”不能用作网址路径：只能用字母、数字、汉字、“-”“_”和“/”分隔的"
+                                    "目录名，不能以“/”开头，不能含“..”、“.”开头的名称、反斜杠或控制字符。该栏目已忽略。"))
+            continue
         column = Column(id=str(item["id"]), title=str(item["title"]), folder=folder, kind=kind,
                         update_every=update_every, parent=parent, line=line)
         flat.append(column)

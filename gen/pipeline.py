@@ -12,9 +12,9 @@ from typing import Callable
 
 from . import frontmatter, markdown, rules, sources
 from .config import load_config
-from .findings import ERROR, Finding, count, sorted_findings
+from .findings import ERROR, WARNING, Finding, count, sorted_findings
 from .model import Catalogue, Document, build_catalogue, build_document
-from .site import ColumnIntro, Site, make_attachment
+from .site import ColumnIntro, Excluded, Site, make_attachment
 
 
 @dataclass
@@ -215,7 +215,8 @@ def build(options: Options) -> Result:
         if options.search:
             with stage("index"):
                 from . import search  # only when asked for: the index's code is not loaded by --no-search
-                search.index(staging, site)
+                report = search.index(staging, site)
+            result.findings = sorted_findings(result.findings + _cut_downloads(site, report.cut))
         with stage("write"):
             incremental.forget(cache_folder, options.out)  # the record must never describe a folder it did not see
             write.swap(staging, options.out)
@@ -226,6 +227,16 @@ def build(options: Options) -> Result:
     incremental.store(cache_folder, options.out, tally.record)
     cache.store(options.content, options.out, key, result.findings, result.documents, result.pages)
     return result
+
+
+def _cut_downloads(site: Site, cut: list[Path]) -> list[Finding]:
+    """Warnings for downloads with more text than the search index takes from one file."""
+    from .search_files import TEXT_LIMIT
+    by_location = {a.source.location: a.source for d in site.public_documents for a in d.downloads}
+    return [Finding(by_location[str(path)].display, 1, "file-too-large", WARNING,
+                    f"附件的文字超过 {TEXT_LIMIT // 10000} 万字，站内搜索只收录前 {TEXT_LIMIT // 10000} 万字。"
+                    "附件照常发布；如需全文可检索，请把它拆分为几个文件。")
+            for path in cut if str(path) in by_location]
 
 
 def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None, env=None,
@@ -376,12 +387,29 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
             continue
         parsed = frontmatter.parse_document(source.text or "", source.display) if (source.text or "").startswith("---") \
             else frontmatter.Parsed(data={}, body=source.text or "", body_line=1)
-        findings += parsed.findings
+        findings += parsed.findings + _intro_keys(parsed, source)
         body = markdown.parse(parsed.body, source.display, parsed.body_line)
         findings += body.findings
         title = (parsed.data or {}).get("title")
         intros.append(ColumnIntro(column=column, source=source, title=str(title) if title else None, body=body))
     return documents, catalogues, intros, findings
+
+
+def _intro_keys(parsed: frontmatter.Parsed, source: sources.SourceFile) -> list[Finding]:
+    """A column introduction takes only `title`. `draft` and `disclosure` there would seem to hide
+    the column's documents, which they cannot: they are refused, so no editor relies on them."""
+    findings = []
+    data = parsed.data if isinstance(parsed.data, dict) else {}
+    for key in data:
+        line = parsed.lines.get(str(key), 1) if parsed.lines else 1
+        if key in ("draft", "disclosure", "disclosure_reason", "published"):
+            findings.append(Finding(source.display, line, "front-matter-invalid", ERROR,
+                                    f"栏目说明（_index.md）中的“{key}”不起作用：草稿、公开属性和发布日期只能写在每个文档中，"
+                                    "不能对整个栏目设置。请在该栏目各文档的前置信息中分别设置；不想显示本栏目，请从 site.yml 中删除它。"))
+        elif key != "title":
+            findings.append(Finding(source.display, line, "front-matter-invalid", ERROR,
+                                    f"栏目说明（_index.md）中有未知的键“{key}”。栏目说明只能写 title（栏目说明的标题）。"))
+    return findings
 
 
 def _assemble(tree: sources.ContentTree, config, documents: list[Document], catalogues: list[Catalogue],
@@ -411,13 +439,7 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
             continue
         seen[doc.id] = doc
         kept.append(doc)
-    assets = []
-    for file in tree.files:
-        owner = _owning_bundle(file.rel, bundles)
-        if owner is not None and seen.get(owner.id) is owner:
-            owner.attachments.append(make_attachment(file, owner.source.rel[: -len("/index.md")]))
-        elif owner is None:
-            assets.append(file)
+    assets, excluded = boundary_files(tree.files, bundles, seen)
     kept_catalogues = []
     for catalogue in catalogues:
         if catalogue.id in seen or catalogue.id in column_folders:
@@ -426,7 +448,69 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
             continue
         kept_catalogues.append(catalogue)
     return Site(config=config, today=today, root=tree.root, documents=kept, catalogues=kept_catalogues,
-                intros={i.column.id: i for i in intros}, assets=assets, wordlist=tree.wordlist)
+                intros={i.column.id: i for i in intros}, assets=assets, excluded=excluded,
+                wordlist=tree.wordlist)
+
+
+def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document], kept: dict[str, Document]
+                   ) -> tuple[list[sources.SourceFile], list[Excluded]]:
+    """Sort the files that are not documents by the publication boundary (see `boundary`).
+
+    A bundle file becomes an attachment of its document when it is one of the document's own
+    versions (Word, PDF, OFD) or the document's body or front matter names it; a file outside
+    bundles is a candidate asset, published if a public page links it (`Site.publication`). Files
+    that may never be published, and bundle files their document does not name, are excluded.
+    """
+    from . import boundary
+    assets: list[sources.SourceFile] = []
+    excluded: list[Excluded] = []
+    named: dict[int, set[str]] = {}
+
+    def names(doc: Document) -> set[str]:
+        """Paths under content/ the document's body links and its front matter names."""
+        if id(doc) not in named:
+            found = {boundary.link_path(doc.source.rel, link.url) for link in (doc.body.links if doc.body else [])}
+            for key in ("explanation", "basis"):
+                value = getattr(doc, key, None)
+                if isinstance(value, str) and value.strip() and "\n" not in value:
+                    found.add(boundary.link_path(doc.source.rel, value.strip()))
+            named[id(doc)] = {path for path in found if path}
+        return named[id(doc)]
+    for file in files:
+        owner = _owning_bundle(file.rel, bundles)
+        if owner is not None and kept.get(owner.id) is not owner:
+            continue  # the bundle's own document is refused (content-layout); nothing of it is published
+        problem = boundary.kind_problem(file)
+        if problem is None and file.link is not None:
+            problem = _link_problem(file, bundles)
+        if problem is not None:
+            kind, reason = problem
+            excluded.append(Excluded(file, owner, reason, unsafe=kind == "unsafe",
+                                     named=owner is not None and file.rel in names(owner)))
+        elif owner is None:
+            assets.append(file)
+        elif boundary.suffix_of(file.rel) in boundary.DOWNLOAD_VERSIONS or file.rel in names(owner):
+            owner.attachments.append(make_attachment(file, owner.source.rel[: -len("/index.md")]))
+        else:
+            excluded.append(Excluded(file, owner, (
+                f"它在文档“{owner.title or owner.id}”的目录中，但不是该文档的 Word/PDF/OFD 版本，正文和前置信息也没有链接它，"
+                "不会发布。如果它是附件，请在正文中链接它（例如 [附件名](文件名)）；否则请删除或移出该目录。")))
+    return assets, excluded
+
+
+def _link_problem(file: sources.SourceFile, bundles: dict[str, Document]) -> tuple[str, str] | None:
+    """Why a symbolic link may not be published: it must stay inside its own document's folder
+    (or, outside bundles, its own folder) and point at a file that may itself be published."""
+    from . import boundary
+    target = file.link or ""
+    here = _owning_bundle(file.rel, bundles)
+    there = _owning_bundle(target, bundles)
+    same_place = here is there if here is not None else (there is None and target.rsplit("/", 1)[0] == file.rel.rsplit("/", 1)[0])
+    target_name = target.rsplit("/", 1)[-1]
+    if not same_place or boundary.suffix_of(target_name) in (".md", ".yml", ".yaml") or boundary.leftover(target_name):
+        return "link", (f"这是指向“{target}”的符号链接。符号链接只能指向同一文档目录中的附件，否则会绕过公开范围，"
+                        "不会发布。请把要公开的文件本身复制到这里。")
+    return None
 
 
 def _owning_bundle(rel: str, bundles: dict[str, Document], exclude: Document | None = None) -> Document | None:

@@ -513,9 +513,9 @@ class Renderer:
                     return rel(page_path(target.column.path), target.fragment)
                 return rel("index.html", target.fragment)
             if target.kind == "file" and target.file is not None:
+                if target.file.rel not in site.publication.published:
+                    return "#"  # outside the publication boundary: not even its address is written
                 if target.owner is not None:
-                    if not site.is_public(target.owner):
-                        return "#"
                     bundle = target.owner.source.rel[: -len("index.md")]
                     return rel(target.owner.id + "/" + target.file.rel[len(bundle):], target.fragment)
                 return rel(target.file.rel, target.fragment)
@@ -680,7 +680,7 @@ def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page |
     if what == "sitemap_xml":
         return [r.sitemap_xml(sitemap_entries(site))]
     if what == "files":
-        outputs = [Output(asset.rel, source=asset.location, stamp=asset.stamp) for asset in site.assets]
+        outputs = [Output(asset.rel, source=asset.location, stamp=asset.stamp) for asset in site.publication.assets]
         static = r.layouts / "static"
         if static.is_dir():
             outputs += [Output("static/" + path.relative_to(static).as_posix(), source=path)

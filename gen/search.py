@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .search_files import file_text, new_text, squeeze
+from .search_files import COMPARE_BUDGET, file_text, new_text, squeeze
 from .search_text import SPACE, display, index_words
 from .site import Site
 
@@ -78,6 +78,8 @@ class Report:
     words: int = 0
     attachments: int = 0
     """Downloads whose text was added."""
+    cut: list[Path] = field(default_factory=list)
+    """Downloads with more text than is indexed (`search_files.TEXT_LIMIT`)."""
     seconds: float = 0.0
     bytes: int = 0
     """Size of the written bundle."""
@@ -92,13 +94,15 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     output = output or site_dir / OUTPUT
     start = time.perf_counter()
     report = Report()
-    records = [r for r in (read_page(p, site_dir) for p in sorted(site_dir.rglob("*.html"))) if r is not None]
+    # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
+    records = [r for r in (read_page(p, site_dir) for p in sorted(site_dir.rglob("index.html"))) if r is not None]
     downloads = _public_downloads(site) if site is not None else {}
-    source = Path(tempfile.mkdtemp(prefix="gongkai-search-"))
+    # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
+    source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
     try:
         for record in records:
             files = downloads.get(record.path, [])
-            report.attachments += add_downloads(record, files)
+            report.attachments += add_downloads(record, files, report.cut)
             words = record_words(record)
             report.words += sum(len(w) for _, w in words)
             target = source / record.path
@@ -124,16 +128,22 @@ def _public_downloads(site: Site) -> dict[str, list[Path]]:
     return result
 
 
-def add_downloads(record: Record, files: list[Path]) -> int:
-    """Append the sentences of the downloads that the page does not already show; count files used."""
+def add_downloads(record: Record, files: list[Path], cut: list[Path] | None = None) -> int:
+    """Append the sentences of the downloads that the page does not already show; count files used.
+    Downloads whose text was cut at `search_files.TEXT_LIMIT` are added to `cut`."""
     if not files:
         return 0
     known = squeeze(record.text)
+    budget = [COMPARE_BUDGET]
     used = 0
     for path in files:
-        text, known = new_text(file_text(path), known)
+        text, was_cut = file_text(path)
+        if was_cut and cut is not None:
+            cut.append(path)
+        text = new_text(text, known, budget)
         if text:
             record.segments.append((1, "\n" + text + "\n"))
+            known += squeeze(text)
             used += 1
     return used
 
@@ -253,13 +263,15 @@ def read_page(path: Path, site_dir: Path) -> Record | None:
 
 
 def _merge(segments: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    merged: list[tuple[int, str]] = []
+    """Runs of text of one weight joined (once each: a long body has hundreds of thousands of pieces)."""
+    merged: list[tuple[int, list[str]]] = []
     for weight, text in segments:
         if merged and merged[-1][0] == weight:
-            merged[-1] = (weight, merged[-1][1] + text)
+            merged[-1][1].append(text)
         else:
-            merged.append((weight, text))
-    return [(w, t) for w, t in merged if t.strip()]
+            merged.append((weight, [text]))
+    joined = [(w, "".join(parts)) for w, parts in merged]
+    return [(w, t) for w, t in joined if t.strip()]
 
 
 class _PageParser(HTMLParser):

@@ -75,6 +75,35 @@ class LinkTarget:
 
 
 @dataclass
+class Excluded:
+    """A file under content/ kept out of every output by the publication boundary (see `boundary`)."""
+
+    source: SourceFile
+    owner: Document | None
+    """The document whose folder (bundle) holds it."""
+    reason: str
+    """Why, and what to do, in the editors' words."""
+    unsafe: bool = False
+    """It is active content (HTML, script, SVG with script)."""
+    named: bool = False
+    """Its document's body or front matter names it."""
+
+
+@dataclass
+class Publication:
+    """What the publication boundary lets out (`Site.publication`)."""
+
+    assets: list[SourceFile]
+    """Files outside bundles that a public page links: copied as they are."""
+    published: set[str]
+    """Paths under content/ of every file that reaches the output (attachments of public documents and `assets`)."""
+    unpublished: list[Excluded]
+    """Files never copied (rule `file-unpublished`)."""
+    refused: list[Excluded]
+    """Active files a public page links or names (rule `unsafe-content`)."""
+
+
+@dataclass
 class Site:
     """All content of a column, typed and cross-referenced (站点模型)."""
 
@@ -85,7 +114,9 @@ class Site:
     catalogues: list[Catalogue]
     intros: dict[str, ColumnIntro]
     assets: list[SourceFile]
-    """Files outside bundles (shared images and the like), published as they are."""
+    """Files outside bundles (shared images and the like): published when a public page links them."""
+    excluded: list[Excluded] = field(default_factory=list)
+    """Files the boundary keeps out whoever links them, and bundle files their document does not name."""
     wordlist: SourceFile | None = None
     findings: list[Finding] = field(default_factory=list)
     """Structural findings met while assembling (collisions)."""
@@ -105,6 +136,8 @@ class Site:
                                                                      for d in self.documents for a in d.attachments}
         for asset in self.assets:
             self.files[asset.rel] = (asset, None)
+        for item in self.excluded:
+            self.files[item.source.rel] = (item.source, item.owner)
         self.columns_by_path = {c.path: c for c in self.config.all_columns}
         self._validity_cache: dict[tuple[str, dt.date], Validity] = {}
 
@@ -175,6 +208,35 @@ class Site:
     def public_documents(self) -> list[Document]:
         """Every document published in full, in id order."""
         return [d for d in self.documents if self.is_public(d)]
+
+    @cached_property
+    def publication(self) -> Publication:
+        """Which files reach the output: the publication boundary of content-model.md.
+
+        A file outside bundles is published when the body of a public document or of a column
+        introduction (always shown) links it; a refused file is one a public page would serve.
+        """
+        from .boundary import link_path
+        linked: set[str] = set()
+        public_bodies = [(d.source.rel, d.body) for d in self.public_documents if d.body is not None]
+        public_bodies += [(i.source.rel, i.body) for i in self.intros.values()]
+        if self.assets or self.excluded:  # the bodies' links are parsed only when a loose or refused file needs them
+            for rel, body in public_bodies:
+                linked.update(link_path(rel, link.url) for link in body.links)
+        assets = [a for a in self.assets if a.rel in linked]
+        unpublished = [Excluded(a, None, "它不在任何文档的目录中，也没有被公开的页面链接，不会发布。如果它是某个文档的附件，"
+                                         "请把文档改为目录形式（NAME/index.md）并把文件放进去，或在正文中链接它；否则请删除或移出 content/。")
+                       for a in self.assets if a.rel not in linked]
+        refused = []
+        for item in self.excluded:
+            shown = item.owner is None or self.is_public(item.owner)
+            if item.unsafe and shown and (item.named or item.source.rel in linked):
+                refused.append(item)
+            else:
+                unpublished.append(item)
+        published = {a.source.rel for d in self.public_documents for a in d.attachments} | {a.rel for a in assets}
+        unpublished.sort(key=lambda item: item.source.rel)
+        return Publication(assets=assets, published=published, unpublished=unpublished, refused=refused)
 
     @cached_property
     def newest_first(self) -> list[Document]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_module
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .findings import ERROR, Finding
+from .findings import ERROR, WARNING, Finding
 
 # Markdown and YAML files larger than this are never read into memory, whatever site.yml says;
 # the editors' limit (rules: file-too-large: {max_bytes: N}, default 5 MB) is applied below it by
@@ -34,6 +35,8 @@ class SourceFile:
     mtime_ns: int = 0
     digest: str = ""
     """Digest of the bytes of a text file (empty for attachments): what incremental builds compare."""
+    link: str | None = None
+    """For a symbolic link: the path under the content root of the file it resolves to."""
 
     @property
     def stamp(self) -> str:
@@ -127,25 +130,60 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
             tree.findings.append(Finding(prefix + here if here else shown, 1, "encoding", ERROR,
                                          f"无法读取目录：{files.strerror}"))
             continue
-        if any(e.name == "index.md" for e in files):
+        if any(e.name.lower() == "index.md" for e in files):
             bundle_dirs.add(here)
         for entry in files:
             name = entry.name
-            if name.endswith("~"):
-                continue
             rel = f"{here}/{name}" if here else name
+            if not _encodable(rel):
+                tree.findings.append(Finding(_shown(prefix + rel), 1, "encoding", ERROR,
+                                             "文件名（或所在目录名）不是 UTF-8 编码，可能是在 Windows 上解压或复制时产生的乱码。"
+                                             "请把文件改为正确的中文或英文名称。"))
+                continue
+            link = None
             if entry.is_symlink():
                 target = Path(entry.path).resolve()
                 if not target.is_relative_to(root):
                     tree.findings.append(Finding(prefix + rel, 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
                     continue
+                link = target.relative_to(root).as_posix()
             suffix = os.path.splitext(name)[1].lower()
-            defer = defer_documents and suffix == ".md" and name != "_index.md"
-            source = read(root, rel, entry.path, max_text_bytes, in_bundle, tree.findings, prefix + rel, defer, entry, suffix)
+            if suffix == ".md":  # what the generator reads is named in lower case, however it was typed
+                rel = rel[: -len(name)] + _document_name(name)
+            defer = defer_documents and suffix == ".md" and not rel.endswith("/_index.md") and rel != "_index.md"
+            source = read(root, rel, entry.path, max_text_bytes, in_bundle, tree.findings, prefix + _real(here, name),
+                          defer, entry, suffix)
             if source is not None:
+                source.link = link
                 _classify(tree, source, suffix)
     return tree
+
+
+def _document_name(name: str) -> str:
+    """`index.MD`, `Index.md` → `index.md`; `_INDEX.md` → `_index.md`; `a.MD` → `a.md`."""
+    stem = name[: -len(".md")]
+    if stem.lower() in ("index", "_index"):
+        stem = stem.lower()
+    return stem + ".md"
+
+
+def _real(here: str, name: str) -> str:
+    return f"{here}/{name}" if here else name
+
+
+def _encodable(text: str) -> bool:
+    """Whether a name read from the file system is real text (not bytes of another encoding)."""
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _shown(text: str) -> str:
+    """A path with undecodable bytes shown as \\xNN escapes (findings are printed as UTF-8)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def walk(root: Path, hidden: bool = False) -> Iterator[tuple[str, list[os.DirEntry] | OSError]]:
@@ -199,6 +237,10 @@ def read(root: Path, rel: str, path: str | Path, max_text_bytes: int, in_bundle,
         stat = os.stat(path) if entry is None else entry.stat()  # the same: an entry's stat follows links
     except OSError as exc:
         findings.append(Finding(display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
+        return None
+    if not stat_module.S_ISREG(stat.st_mode):
+        findings.append(Finding(display, 1, "file-unpublished", WARNING,
+                                "这不是普通文件（命名管道、设备或套接字），已跳过，不会读取或发布。请把它移出 content/。"))
         return None
     source = SourceFile(rel=rel, location=os.fspath(path), display=display, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     if suffix is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,16 +33,70 @@ class OutputError(Exception):
 
 
 def begin(out: Path) -> Path:
-    """Make a new, empty staging folder next to `out` (refusing to replace a folder not ours)."""
+    """Make a new, empty staging folder next to `out` (refusing to replace a folder not ours).
+
+    The folder is readable by a web server running as another user (as the umask allows), and a
+    lock held for the life of this process tells other builds it is in use: what earlier builds
+    left behind when they were killed is cleared here first (see `clear_leftovers`).
+    """
     out = out.resolve()
     if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError(f"输出目录 {out} 已存在且不是 gongkai 生成的，为避免误删，已停止。请换一个输出目录或先手动清空它。")
     out.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out.parent.glob(f".{out.name}.old-*"):  # a previous site whose deletion was cut short
-        remove_later(leftover)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    clear_leftovers(out)
+    # The lock exists before its folder, so a folder without a held lock is always a leftover.
+    handle, lock = tempfile.mkstemp(prefix=f".{out.name}.tmp-", suffix=".lock", dir=out.parent)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    staging = Path(lock[: -len(".lock")])
+    os.mkdir(staging, 0o777)  # less the umask, as any folder a user makes
+    _LOCKS[str(staging)] = handle
     (staging / MARKER).write_bytes(b"gongkai\n")
     return staging
+
+
+_LOCKS: dict[str, int] = {}
+"""Staging folder → the descriptor of its held lock file."""
+
+
+def clear_leftovers(out: Path) -> None:
+    """Remove what interrupted builds left beside `out`: staging folders whose lock nobody holds,
+    and previous sites being deleted. A previous site renamed aside by a swap that was cut short
+    (no `out` now) is put back, so that a later failure never deletes the only copy."""
+    parent = out.parent
+    for leftover in parent.glob(f".{out.name}.del-*"):
+        remove_later(leftover)
+    aside = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
+    if aside and not out.exists():
+        os.rename(aside.pop(), out)
+    for leftover in aside:
+        _delete(leftover, out)
+    for lock in parent.glob(f".{out.name}.tmp-*.lock"):
+        folder = Path(str(lock)[: -len(".lock")])
+        try:
+            handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a build in progress
+            os.close(handle)
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+        finally:
+            os.close(handle)
+    for folder in parent.glob(f".{out.name}.tmp-*"):
+        if folder.is_dir() and not Path(f"{folder}.lock").exists():  # from a version that made no lock
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _release(staging: Path) -> None:
+    """Drop the staging folder's lock (its folder is gone or has become the site)."""
+    handle = _LOCKS.pop(str(staging), None)
+    if handle is not None:
+        Path(f"{staging}.lock").unlink(missing_ok=True)
+        os.close(handle)
 
 
 class Writer:
@@ -51,6 +107,8 @@ class Writer:
         self.made: set[str] = set()
 
     def _target(self, path: str) -> str:
+        if path.startswith("/") or "/../" in f"/{path}/" or "\x00" in path:
+            raise OutputError(f"输出路径“{path}”离开了输出目录，已停止。")
         target = os.path.join(self.folder, path)
         parent = os.path.dirname(path)
         if parent not in self.made:
@@ -137,20 +195,55 @@ def stage(outputs: list[Output], out: Path) -> Path:
 
 
 def swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with renames, so readers never see a half-written site.
+    """Replace `out` by `staging` so that readers never see a half-written site and there is never
+    a moment without a complete one: one atomic exchange of the two names where the system has it
+    (Linux renameat2), else two renames that the next build undoes if cut short between them.
 
-    The previous site is renamed aside and deleted by a detached process (see `remove_later`):
-    deleting tens of thousands of files takes seconds the build need not wait for.
+    The previous site is deleted by a detached process (see `remove_later`): deleting tens of
+    thousands of files takes seconds the build need not wait for.
     """
     out = out.resolve()
-    if out.exists():
+    staging.chmod(0o777 & ~_umask())
+    if out.exists() and _exchange(staging, out):
+        _release(staging)
+        _delete(staging, out)  # now the previous site
+    elif out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         os.rmdir(old)  # a name no other build uses, free for the rename
         os.rename(out, old)
         os.rename(staging, out)
-        remove_later(old)
+        _release(staging)
+        _delete(old, out)
     else:
         os.rename(staging, out)
+        _release(staging)
+
+
+def _delete(folder: Path, out: Path) -> None:
+    """Rename a previous site of `out` to a name that says it is being deleted, then delete it in the background."""
+    doomed = Path(tempfile.mkdtemp(prefix=f".{out.name}.del-", dir=folder.parent))
+    os.rmdir(doomed)
+    os.rename(folder, doomed)
+    remove_later(doomed)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths' names in one step (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # only here: the one system call Python does not expose
+    libc = ctypes.CDLL(None, use_errno=True)
+    call = getattr(libc, "renameat2", None)
+    if call is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return call(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), rename_exchange) == 0
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_later(folder: Path) -> None:
@@ -185,3 +278,4 @@ def remove_later(folder: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+    _release(staging)

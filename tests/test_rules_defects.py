@@ -27,6 +27,7 @@ EXPECTED = {
     "news/script.md:8 [unsafe-content]",                              # <script>
     "normative/2026/n1/index.md:11 [contact-format]",                 # 7654321 without area code
     "misc/stray.md:1 [content-layout]",                               # outside every column
+    "news/notes.txt:1 [file-unpublished]",                            # an editor's notes beside the documents
     # Interpretation
     "normative/2026/n4/index.md:1 [interpretation-missing]",          # no interpretation, past 2026-05-09
     "interpretation/2026/i-late.md:4 [interpretation-late]",          # 2026-03-20 for a 2026-03-04 document

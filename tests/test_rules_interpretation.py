@@ -265,7 +265,9 @@ def test_form_unbacked_image_and_video(tmp_path):
 
 def test_form_unbacked_silent_with_image_file_media_file_and_link(tmp_path):
     files = {"normative/a.md": normative(),
-             "interpretation/a/index.md": interpretation(forms="[图解, 视频]", body="![一图读懂](tujie.png)\n"),
+             # A media file is published when the body links it (content-model: the publication boundary).
+             "interpretation/a/index.md": interpretation(forms="[图解, 视频]",
+                                                         body="![一图读懂](tujie.png)\n\n[视频解读](shipin.mp4)\n"),
              "interpretation/a/tujie.png": PNG,
              "interpretation/a/shipin.mp4": b"\0\0\0\x18ftypmp42",
              "interpretation/b.md": interpretation(forms="[音频]", n=102,

@@ -114,7 +114,7 @@ def page_texts(site: Path) -> dict[str, str]:
         text = "".join(parser.parts)
         for download in sorted(page.parent.iterdir()):
             if download.suffix.lower() in (".pdf", ".docx"):
-                text += "\n" + file_text(download)
+                text += "\n" + file_text(download)[0]
         texts["/" + page.relative_to(site).as_posix()] = " ".join(text.split())
     return texts
 

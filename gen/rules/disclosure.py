@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import Context, documents, rule
-from ..findings import ERROR
+from ..findings import ERROR, WARNING, Finding
 from ..vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
 
 # Reasons editors write that are not lawful grounds, with why (seed 000 (三)1, seed 001 一(一)).
@@ -50,3 +50,9 @@ def normative_not_public(ctx: Context):
             yield ctx.finding("normative-not-public", doc, "disclosure",
                               f"行政规范性文件必须主动公开（国办发〔2018〕37号：未经公开的规范性文件不得作为行政管理依据），"
                               f"现在是“{doc.disclosure}”。请改为 disclosure: 主动公开；如不宜公开，它就不应作为规范性文件印发。")
+
+
+@rule("file-unpublished", WARNING, "content/ 中的文件既不是文档，也不属于某个公开文档（备份、临时文件、未链接的附件等），不会发布")
+def file_unpublished(ctx: Context):
+    for item in ctx.site.publication.unpublished:
+        yield Finding(item.source.display, 1, "file-unpublished", WARNING, item.reason)

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from . import Context, documents, loader_rule, rule
-from ..findings import ERROR, WARNING
+from ..findings import ERROR, WARNING, Finding
 from ..model import Document, Normative
 from .common import looks_like_reference
 
@@ -168,6 +168,7 @@ def _with_bodies(ctx: Context):
 @rule("link-broken", ERROR, "正文链接、图片或下载指向不存在的页面或文件")
 def link_broken(ctx: Context):
     site = ctx.site
+    refused = {item.source.rel for item in site.publication.refused}  # reported by unsafe-content
     for doc, body in _with_bodies(ctx):
         for link in body.links:
             target = site.resolve_link(doc.source, link.url)
@@ -193,6 +194,11 @@ def link_broken(ctx: Context):
             elif target.kind == "file" and target.owner is not None and shown and not site.is_public(target.owner):
                 yield ctx.finding("link-broken", doc, link.line,
                                   f"{what}指向未公开文件“{target.owner.title}”的附件，公开页面不能链接它。请删除该链接。")
+            elif target.kind == "file" and shown and target.file.rel not in site.publication.published \
+                    and target.file.rel not in refused:
+                yield ctx.finding("link-broken", doc, link.line,
+                                  f"{what}指向的文件“{link.url}”不会发布（见该文件的 file-unpublished 提示），"
+                                  "网页上的链接会失效。请改为链接可以发布的文件，或删除该链接。")
 
 
 @rule("unsafe-content", ERROR, "正文含脚本、内嵌框架、事件属性、javascript: 链接，或路径离开 content/ 目录")
@@ -202,6 +208,8 @@ def unsafe_content(ctx: Context):
     for doc in documents(ctx):
         if doc.body is not None:
             yield from doc.body.findings
+    for item in ctx.site.publication.refused:
+        yield Finding(item.source.display, 1, "unsafe-content", ERROR, item.reason)
     for doc, body in _with_bodies(ctx):
         for link in body.links:
             if ctx.site.resolve_link(doc.source, link.url).kind == "outside":
