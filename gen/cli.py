@@ -15,6 +15,13 @@ from .findings import SEVERITY_ZH, Finding
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def _base_url(value: str) -> str:
+    from .config import valid_base_url
+    if not valid_base_url(value if value.endswith("/") else value + "/"):
+        raise argparse.ArgumentTypeError(f"“{value}”不是网站地址，应以 https:// 或 http:// 开头，例如 https://rsj.example.gov.cn/")
+    return value
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -46,7 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="检查内容并生成网站")
     common(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="输出目录（默认 site/）")
-    build.add_argument("--base-url", default=None, help="网站正式地址，用于 sitemap.xml 和订阅（默认取 site.yml）")
+    build.add_argument("--base-url", default=None, type=_base_url, help="网站正式地址，用于 sitemap.xml 和订阅（默认取 site.yml）")
     build.add_argument("--no-search", action="store_true", help="不建立搜索索引")
     build.add_argument("--no-incremental", action="store_true",
                        help="不复用上次生成的页面，全部重新生成（缓存在 .gongkai-cache/，可随时删除）")
@@ -59,7 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=None, help="预览目录（默认 .gongkai-cache/preview/，不会改动 site/）")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只允许本机访问）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000；0 表示自动选一个空闲端口）")
-    serve.add_argument("--base-url", default=None)
+    serve.add_argument("--base-url", default=None, type=_base_url)
     serve.add_argument("--no-search", action="store_true", help="不建立搜索索引")
     serve.add_argument("--no-watch", action="store_true", help="只生成并预览，不监视修改")
 

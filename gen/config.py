@@ -19,6 +19,14 @@ RESERVED_PATHS = {"catalogue", "search", "sitemap", "static", "pagefind", "page"
 _SEGMENT = re.compile(r"[^\x00-\x1f\x7f\\:*?\"<>|#%]+")
 
 
+_BASE_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(?:/[^\s<>\"'`\\]*)?", re.I)
+
+
+def valid_base_url(value: str) -> bool:
+    """Whether a base URL is an http(s) address with a host (or "/", none given), nothing else."""
+    return value == "/" or (_BASE_URL.fullmatch(value) is not None and not any(ord(c) < 32 for c in value))
+
+
 def safe_path(value: str) -> bool:
     """Whether a column's id or folder is a relative path that stays inside the output folder:
     `/`-separated names, none empty, `.`-led or `..`, no backslash, drive colon or control character."""
@@ -138,6 +146,10 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
     base_url = text("base_url", required=False) or "/"
     if not base_url.endswith("/"):
         base_url += "/"
+    if not valid_base_url(base_url):
+        problem("base_url", f"base_url“{base_url}”不是网站地址：应以 https:// 或 http:// 开头，后接域名，"
+                            "例如 https://rsj.example.gov.cn/。", "unsafe-content")
+        base_url = "/"
     org_code = text("org_code")
 
     footer_data = data.get("footer") or {}

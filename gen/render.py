@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -204,6 +205,20 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value) -> str:
+    """Text without the characters XML 1.0 cannot hold (a control character typed into a title
+    would make feed.xml ill-formed); used by the feed and the sitemap (`|xml`)."""
+    return _NOT_XML.sub("", str(value))
+
+
+def url_path(value) -> str:
+    """A path percent-encoded for a URL in XML (`|urlpath`): 汉字, spaces and the like as UTF-8 escapes."""
+    return quote(xml_text(value), safe="/-._~!$&'()*+,;=:@")
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment with each template's globals in one plain dict, and outputs escaped by
     `escape_output`.
@@ -237,6 +252,8 @@ def environment(layouts: Path) -> jinja2.Environment:
         cache_size=-1,  # every template of the folder, in a plain dict: no LRU bookkeeping on each page's lookups
         auto_reload=False,  # an environment lives for one build (the preview makes a new one when a template changes)
     )
+    env.filters["xml"] = xml_text
+    env.filters["urlpath"] = url_path
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".xml")) and "/" not in name):
         try:
             env.get_template(name)

@@ -17,6 +17,7 @@ import shutil
 import sys
 import threading
 import time
+import urllib.parse
 from dataclasses import asdict
 from pathlib import Path
 
@@ -74,11 +75,64 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # keep the terminal for findings
         pass
 
+    allowed_hosts: frozenset[str] = frozenset()
+
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")  # a preview must never show yesterday's page
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if not self._html:  # a file opened on its own never runs script on the preview's origin
+            self.send_header("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox")
         super().end_headers()
 
+    _html = False
+
+    def send_response(self, code, message=None):
+        self._html = False
+        super().send_response(code, message)
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-type":
+            self._html = value.startswith("text/html") or value.startswith("application/pdf")
+        super().send_header(keyword, value)
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            self.close_connection = True  # the browser went away: nothing to tell anyone
+
+    def do_HEAD(self):
+        if self._refused():
+            return
+        super().do_HEAD()
+
+    def _refused(self) -> bool:
+        """Answer 400 to a request whose Host is not this machine (DNS rebinding) or whose path is
+        not a path (NUL, a broken % escape); True when answered."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            decoded = urllib.parse.unquote(path, errors="strict")
+        except UnicodeDecodeError:
+            decoded = None
+        if name not in self.allowed_hosts or decoded is None or "\x00" in decoded or not path.startswith("/"):
+            body = "请求无效：只接受本机地址（localhost、127.0.0.1）和有效的网址路径。".encode("utf-8")
+            self._html = False
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            self.close_connection = True
+            return True
+        return False
+
     def do_GET(self):
+        if self._refused():
+            return
         path = self.path.split("?", 1)[0]
         if self.hub is not None and path == EVENTS:
             return self._events()
@@ -141,11 +195,25 @@ def _with_live_script(html: bytes) -> bytes:
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
 
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A connection the browser dropped is not an error worth a traceback on the editor's terminal."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(directory: Path, host: str, port: int, hub: Hub | None = None) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(type("Handler", (_Handler,), {"hub": hub}), directory=str(directory.resolve()))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    hosts = LOCAL_HOSTS | ({host.lower()} if host not in ("0.0.0.0", "::", "") else set())
+    handler = functools.partial(type("Handler", (_Handler,), {"hub": hub, "allowed_hosts": hosts}),
+                                directory=str(directory.resolve()))
+    return _Server((host, port), handler)
 
 
 def serve(directory: Path, host: str, port: int) -> int:

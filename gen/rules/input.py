@@ -173,6 +173,11 @@ def link_broken(ctx: Context):
         for link in body.links:
             target = site.resolve_link(doc.source, link.url)
             what = "图片" if link.image else "链接"
+            if link.image and target.kind == "external":
+                yield ctx.finding("link-broken", doc, link.line,
+                                  f"图片“{link.url}”在其他网站上：本站的页面不从其他网站加载任何内容，它不会显示，"
+                                  "归档包中也会缺失。请把图片下载后放进本文档的目录，再用文件名引用。")
+                continue
             if target.kind == "broken":
                 path = urlsplit(link.url).path
                 if _DOWNLOAD.search(path):
