@@ -34,7 +34,7 @@ def fingerprint(content: Path, layouts: Path, options: tuple, folders: Folders |
     # The generator's own code counts as an input too, so a developer's change is never skipped.
     for root, listed in ((content, folders), (layouts, None), (Path(__file__).resolve().parent, None)):
         for line in stat_lines(root, listed):
-            digest.update(line.encode() + b"\n")
+            digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()
 
 

@@ -157,6 +157,7 @@ def build(options: Options) -> Result:
     from . import cache, write  # output stages, needed only when building
     layouts = options.layouts or default_layouts(options.content)
     start = time.perf_counter()
+    write.recover(options.out)
     folders = list(sources.walk(options.content.resolve(), hidden=True))  # for the fingerprint, then the loader
     key = cache.fingerprint(options.content, layouts, (options.today, options.base_url, options.search), folders)
     remembered = cache.lookup(options.content, options.out, key)

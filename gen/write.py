@@ -65,10 +65,8 @@ def clear_leftovers(out: Path) -> None:
     parent = out.parent
     for leftover in parent.glob(f".{out.name}.del-*"):
         remove_later(leftover)
-    aside = sorted(parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
-    if aside and not out.exists():
-        os.rename(aside.pop(), out)
-    for leftover in aside:
+    recover(out)
+    for leftover in parent.glob(f".{out.name}.old-*"):
         _delete(leftover, out)
     for lock in parent.glob(f".{out.name}.tmp-*.lock"):
         folder = Path(str(lock)[: -len(".lock")])
@@ -89,6 +87,17 @@ def clear_leftovers(out: Path) -> None:
     for folder in parent.glob(f".{out.name}.tmp-*"):
         if folder.is_dir() and not Path(f"{folder}.lock").exists():  # from a version that made no lock
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Put back the previous site that a swap cut short between its two renames left aside, when
+    there is no `out`: the first thing a build does, so that no later failure can lose it."""
+    out = out.resolve()
+    if out.exists() or not out.parent.is_dir():
+        return
+    aside = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
+    if aside:
+        os.rename(aside[-1], out)
 
 
 def _release(staging: Path) -> None:
