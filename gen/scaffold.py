@@ -38,6 +38,20 @@ _BODIES = {
 }
 
 
+DRAFTER_PLACEHOLDER = "（起草科室）"
+BASIS_PLACEHOLDER = "（政策依据，如《中华人民共和国就业促进法》）"
+
+
+def title_placeholder(kind: str) -> str:
+    return f"（请填写{KINDS[kind]}标题）"
+
+
+PLACEHOLDERS: tuple[str, ...] = tuple(sorted(
+    {part for body in _BODIES.values() for part in re.findall(r"（[^（）\n]+）", body)}
+    | {DRAFTER_PLACEHOLDER, BASIS_PLACEHOLDER} | {title_placeholder(kind) for kind in KINDS}))
+"""Every text `gongkai new` writes for the editor to replace (rule `placeholder`)."""
+
+
 class _Dumper(yaml.SafeDumper):
     """No anchors and aliases (the same date written twice must stay two plain dates)."""
 
@@ -61,7 +75,7 @@ def scaffold(content: Path, kind: str, today: dt.date, title: str | None = None,
     texts = {path: path.read_text(encoding="utf-8", errors="replace") for path in sorted(content.rglob("*.md"))}
     notes: list[str] = []
     year = today.year
-    fields: dict[str, object] = {"title": title or f"（请填写{KINDS[kind]}标题）"}
+    fields: dict[str, object] = {"title": title or title_placeholder(kind)}
     fields["index_no"] = f"{config.org_code}/{year}-{_next_serial(texts.values(), config.org_code, year):05d}"
     fields["published"] = today
     if kind in ("normative", "policy", "plan", "article", "guide"):
@@ -73,7 +87,7 @@ def scaffold(content: Path, kind: str, today: dt.date, title: str | None = None,
         fields["valid_from"] = today
         fields["valid_until"] = today.replace(year=today.year + 5) - dt.timedelta(days=1) \
             if not (today.month == 2 and today.day == 29) else dt.date(today.year + 5, 2, 28)
-        fields["drafter"] = "（起草科室）"
+        fields["drafter"] = DRAFTER_PLACEHOLDER
         fields["contact"] = ""
         notes.append(f"文号已按本年最后一个文号顺延为“{fields['doc_no']}”，请核对。")
         notes.append("请把 Word 和 PDF 正式文本放进同一目录（规范性文件必须提供下载）。")
@@ -104,7 +118,7 @@ def scaffold(content: Path, kind: str, today: dt.date, title: str | None = None,
         fields["opens"] = today
         fields["closes"] = today + dt.timedelta(days=30)
         fields["explanation"] = "起草说明.docx"
-        fields["basis"] = "（政策依据，如《中华人民共和国就业促进法》）"
+        fields["basis"] = BASIS_PLACEHOLDER
         notes.append("征集期不少于 30 日；请把起草说明（起草说明.docx）放进同一目录。")
     elif kind == "plan":
         fields["period"] = f"{year}—{year + 4}年"

@@ -28,6 +28,8 @@ EXPECTED = {
     "normative/2026/n1/index.md:11 [contact-format]",                 # 7654321 without area code
     "misc/stray.md:1 [content-layout]",                               # outside every column
     "news/notes.txt:1 [file-unpublished]",                            # an editor's notes beside the documents
+    "news/placeholder.md:6 [placeholder]",                            # （正文） left by gongkai new
+    "normative/2026/n6/index.md:9 [relation-impossible]",             # amends itself
     # Interpretation
     "normative/2026/n4/index.md:1 [interpretation-missing]",          # no interpretation, past 2026-05-09
     "interpretation/2026/i-late.md:4 [interpretation-late]",          # 2026-03-20 for a 2026-03-04 document
@@ -58,6 +60,8 @@ EXPECTED = {
     "consultation/2026/c2.md:6 [consultation-feedback]",              # closed 2026-09-30, no feedback
     "org/phonebook.yml:7 [catalogue-row]",                            # row without phone
     "annual-report/report-2024.md:7 [annual-report-figures]",         # 本年制发 3, the column has 1
+    "annual-report/report-2025.md:8 [annual-report-carry]",           # 2024 carried 1 over, 2025 took in 0
+    "annual-report/report-2025.md:12 [annual-report-repeats]",        # 2024's problems section word for word
     # Timeliness and the column as a whole
     "normative/2026/n6/index.md:6 [publish-late]",                    # written 01-05, published 03-18
     "site.yml:19 [column-empty]",                                     # 待建栏目

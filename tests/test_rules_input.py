@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ORG, ROOT, check, doc, located, write_site
+from conftest import ORG, ROOT, TODAY, check, doc, located, write_site
 
 NORMATIVE = f"""
 title: 测试县就业援助办法
@@ -303,3 +303,32 @@ def test_image_alt_fires_on_an_image_without_alt_text(tmp_path):
 def test_image_alt_silent_when_every_image_is_described(tmp_path):
     content = _with_image(tmp_path, "正文。\n\n![补贴发放流程图](chart.png)\n")
     assert located(check(content), "image-alt") == set()
+
+
+# --- placeholder ---------------------------------------------------------------------------------
+
+def test_placeholder_left_by_gongkai_new_fires_in_fields_and_body(tmp_path):
+    from gen.scaffold import scaffold
+    content = write_site(tmp_path, {})
+    path, _ = scaffold(content, "normative", TODAY)
+    found = {f.split(" ")[0].rsplit(":", 1)[1] + " " + f.split(" ")[1]
+             for f in located(check(content), "placeholder")}
+    text = path.read_text(encoding="utf-8").splitlines()
+    title_line = next(i for i, line in enumerate(text, 1) if line.startswith("title:"))
+    drafter_line = next(i for i, line in enumerate(text, 1) if line.startswith("drafter:"))
+    body_line = next(i for i, line in enumerate(text, 1) if "（正文）" in line)
+    assert found == {f"{title_line} [placeholder]", f"{drafter_line} [placeholder]", f"{body_line} [placeholder]"}
+
+
+def test_placeholder_silent_on_real_text_with_full_width_brackets(tmp_path):
+    body = "根据《就业促进法》（2015年修正）制定。（一）适用范围。正文见附件（正式文本）。\n"
+    files = {"normative/a.md": doc(f"""
+        title: 测试县就业补助资金管理办法（试行）
+        doc_no: 测人社发〔2026〕1号
+        index_no: "{ORG}/2026-00001"
+        written: 2026-03-01
+        published: 2026-03-02
+        topic: 就业创业
+        drafter: 就业股（综合科）
+        """, body)}
+    assert findings_of(tmp_path, files, "placeholder") == set()

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import ORG, PDF_BYTES, SITE_YML, TODAY, check, doc, docx_bytes, located, write_site
+from conftest import ORG, PDF_BYTES, ROOT, SITE_YML, TODAY, check, doc, docx_bytes, located, write_site
 
 
 def line_of(text: str, start: str) -> int:
@@ -233,3 +233,104 @@ def test_catalogue_row_missing_and_undeclared_columns(tmp_path):
 def test_catalogue_row_silent(tmp_path):
     good = PHONEBOOK.replace("    fax: 0564-1234568", "    phone: 0564-1234568")
     assert run(tmp_path, {"org/phonebook.yml": good}, "catalogue-row")[0] == set()
+
+
+# --- reports held against each other (annual-report-repeats, annual-report-carry) ----------------
+
+SEED_002 = ROOT.parent / "shared" / "seeds" / "002_497fde66ac071d17.txt"
+
+NEXT_YEAR = """2022年，我局围绕稳就业、保民生，把政策公开和解读作为重点，推动政务公开标准化规范化向基层延伸。
+
+一、完善监督保障机制
+
+年初印发政务公开工作要点，逐项明确责任科室和完成时限；每季度召开一次专题调度会，对照考核指标查找差距。全年组织两期业务培训，覆盖县区人社部门信息员六十余人次，重点讲解公开属性认定和依申请公开答复规范。
+
+二、加强政府信息主动公开
+
+围绕社会保险待遇调整、职业技能提升行动和根治欠薪冬季专项行动，集中发布政策文件十二件、办事指南二十三项。新开设“稳岗返还”专题，公开返还企业名单和资金拨付进度，按月更新。对新出台的四件政策文件同步制作图解和短视频，解读发布时间均在文件公开后三个工作日内。
+
+三、存在的主要问题和下一步工作计划
+
+对照年度考核通报，我局仍有三方面短板：基层服务站点公开的办事指南与市级版本不一致，群众反映办事材料前后要求不同；结果类信息更新滞后，部分补贴发放名单超过一个季度才公示；个别答复书引用条款不够准确。2023年，我局将统一市、县、乡三级办事指南文本，建立结果信息按月公示台账，所有答复书经法制审核后出具，并邀请社会监督员参与年度评议。
+"""
+
+
+def _seed_body() -> str:
+    if not SEED_002.is_file():
+        pytest.skip("../shared/seeds not present")
+    return "\n\n".join(line.strip() for line in SEED_002.read_text(encoding="utf-8").splitlines() if line.strip()) + "\n"
+
+
+def _year_report(year: int, body: str, n: int) -> str:
+    return doc(f'title: {year}年政府信息公开工作年度报告\nindex_no: "{ORG}/{year + 1}-{n:05d}"\n'
+               f"published: {year + 1}-01-20\nyear: {year}", body)
+
+
+def test_annual_report_repeats_silent_for_the_real_report_and_a_genuinely_different_next_year(tmp_path):
+    files = {"annual-report/r2021.md": _year_report(2021, _seed_body(), 91),
+             "annual-report/r2022.md": _year_report(2022, NEXT_YEAR, 92)}
+    assert run(tmp_path, files, "annual-report-repeats")[0] == set()
+
+
+def test_annual_report_repeats_names_the_year_and_section_it_repeats(tmp_path):
+    seed = _seed_body()
+    problems = seed[seed.index("三、存在的主要问题"):]
+    copied = NEXT_YEAR[: NEXT_YEAR.index("三、存在的主要问题")] + problems
+    files = {"annual-report/r2021.md": _year_report(2021, seed, 91),
+             "annual-report/r2022.md": _year_report(2022, copied, 92)}
+    located_, findings = run(tmp_path, files, "annual-report-repeats")
+    heading = line_of(files["annual-report/r2022.md"], "三、存在的主要问题")
+    assert located_ == {f"annual-report/r2022.md:{heading} [annual-report-repeats]"}
+    assert "2021 年" in findings[0].message and "存在的主要问题及改进情况" in findings[0].message
+
+
+def test_annual_report_repeats_looks_back_three_years_only(tmp_path):
+    section = ("## 五、存在的主要问题及改进情况\n\n" + "政策解读形式仍以文字为主，图解和视频解读数量偏少；部分栏目更新频率不够稳定，"
+               "个别办事指南未及时修订；依申请公开答复文书的说理部分还不够充分。下一步将增加图解和视频解读，建立栏目更新台账，"
+               "每季度核对一次办事指南，答复文书参照省级示范文本制作并经法制审核。\n")
+    other = "## 五、存在的主要问题及改进情况\n\n" + NEXT_YEAR.split("三、存在的主要问题和下一步工作计划", 1)[1]
+    files = {"annual-report/r2020.md": _year_report(2020, section, 90),
+             "annual-report/r2021.md": _year_report(2021, other.replace("2023年", "2022年"), 91),
+             "annual-report/r2022.md": _year_report(2022, "## 五、存在的主要问题及改进情况\n\n本年度新发现的问题是网站无障碍改造尚未完成，"
+                                                    "读屏软件无法识别部分表格表头；已列入明年改造计划，一季度完成全部页面检测和修复工作，"
+                                                    "并邀请视障人士参与验收，验收结果在专栏公开。\n", 92),
+             "annual-report/r2023.md": _year_report(2023, section, 93)}
+    located_, findings = run(tmp_path, files, "annual-report-repeats")
+    assert located_ == {"annual-report/r2023.md:7 [annual-report-repeats]"} and "2020 年" in findings[0].message
+    files["annual-report/r2019.md"] = files.pop("annual-report/r2020.md").replace("year: 2020", "year: 2019")
+    assert run(tmp_path / "b", files, "annual-report-repeats")[0] == set()  # four years back: not compared
+
+
+@pytest.mark.parametrize("heading", ["## 五、存在的主要问题及改进情况", "**五、存在的主要问题和改进措施**",
+                                     "五. 存在问题及下一步工作", "### 第五部分 主要问题和改进情况"])
+def test_report_sections_are_found_under_the_headings_real_reports_use(heading):
+    from gen.markdown import parse
+    from gen.rules.reports import report_sections
+
+    class Report:
+        body = parse(f"## 一、总体情况\n\n概况文字。\n\n{heading}\n\n问题文字。\n", "r.md", 1)
+    if heading.startswith("###"):
+        Report.body = parse(f"### 第一部分 总体情况\n\n概况文字。\n\n{heading}\n\n问题文字。\n", "r.md", 1)
+    sections = report_sections(Report)
+    assert sections["总体情况"][1] == "概况文字。" and sections["存在的主要问题及改进情况"][1] == "问题文字。"
+
+
+def _applications(carried_in: list[int], received: list[int], out: list[int]) -> str:
+    done = [a + b - c for a, b, c in zip(received, carried_in, out)]
+    return (f"applications:\n  本年新收: {received}\n  上年结转: {carried_in}\n"
+            f"  办理结果:\n    予以公开: {done}\n  结转下年度: {out}")
+
+
+def test_annual_report_carry_differs_from_the_previous_years_carry_out(tmp_path):
+    files = {"annual-report/2024.md": report(2024, "2025-01-20", _applications([0] * 6, [5, 1, 0, 0, 0, 0], [2, 0, 0, 0, 0, 1]), 91),
+             "annual-report/2025.md": report(2025, "2026-01-20", _applications([1, 0, 0, 0, 0, 1], [3, 0, 0, 0, 0, 0], [0] * 6), 92)}
+    located_, findings = run(tmp_path, files, "annual-report-carry")
+    assert located_ == {"annual-report/2025.md:8 [annual-report-carry]"}
+    assert "自然人" in findings[0].message and "其他" not in findings[0].message.split("。")[0].split("：", 1)[1]
+
+
+def test_annual_report_carry_silent_when_consecutive_tables_agree(tmp_path):
+    files = {"annual-report/2024.md": report(2024, "2025-01-20", _applications([0] * 6, [5, 1, 0, 0, 0, 0], [2, 0, 0, 0, 0, 1]), 91),
+             "annual-report/2025.md": report(2025, "2026-01-20", _applications([2, 0, 0, 0, 0, 1], [3, 0, 0, 0, 0, 0], [0] * 6), 92),
+             "annual-report/2023.md": report(2023, "2024-01-20", "", 90)}
+    assert run(tmp_path, files, "annual-report-carry")[0] == set()

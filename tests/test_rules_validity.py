@@ -64,3 +64,35 @@ def test_cites_invalid_silent_for_a_report_citing_what_was_valid_then(tmp_path):
              "annual-report/2025.md": report,
              "normative/cites.md": normative(3, "2026-05-04", "2031-01-01", body="按照[新办法](new.md)执行。\n")}
     assert found(tmp_path, files, "cites-invalid") == set()
+
+
+# --- relation-impossible --------------------------------------------------------------------------
+
+def test_relation_impossible_cycle_names_every_file_once(tmp_path):
+    files = {"normative/a.md": normative(1, "2026-03-04", "2031-01-01", "repeals: [normative/b]"),
+             "normative/b.md": normative(2, "2026-03-04", "2031-01-01", "amends: [测人社发〔2026〕1号]")}
+    findings = [f for f in check(write_site(tmp_path, files)) if f.rule == "relation-impossible"]
+    assert located(findings) == {"normative/a.md:9 [relation-impossible]"}
+    assert "normative/b.md" in findings[0].message and "循环" in findings[0].message
+
+
+def test_relation_impossible_repealing_a_later_document(tmp_path):
+    files = {"normative/old.md": normative(1, "2024-03-04", "2029-01-01", "repeals: [normative/new]"),
+             "normative/new.md": normative(2, "2026-03-04", "2031-01-01")}
+    findings = [f for f in check(write_site(tmp_path, files)) if f.rule == "relation-impossible"]
+    assert located(findings) == {"normative/old.md:9 [relation-impossible]"}
+    assert "normative/new.md" in findings[0].message and "2026-03-04" in findings[0].message
+
+
+def test_relation_impossible_self_reference_and_not_ref_unknown(tmp_path):
+    files = {"normative/a.md": normative(1, "2026-03-04", "2031-01-01", "amends: [测人社发〔2026〕1号]")}
+    found_all = located(check(write_site(tmp_path, files)))
+    assert "normative/a.md:9 [relation-impossible]" in found_all
+    assert not any("[ref-unknown]" in f for f in found_all)
+
+
+def test_relation_impossible_silent_for_a_newer_document_repealing_an_older_one(tmp_path):
+    files = {"normative/old.md": normative(1, "2024-03-04", "2029-01-01"),
+             "normative/mid.md": normative(2, "2025-03-04", "2030-01-01", "amends: [normative/old]"),
+             "normative/new.md": normative(3, "2026-03-04", "2031-01-01", "repeals: [normative/old, normative/mid]")}
+    assert found(tmp_path, files, "relation-impossible") == set()

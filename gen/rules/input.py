@@ -146,8 +146,8 @@ def ref_unknown(ctx: Context):
             target = site.resolve(ref)
             if target is None:
                 yield ctx.finding("ref-unknown", doc, key, f"引用的文件“{ref}”不存在。{suggest_refs(ctx, ref)}")
-            elif target is doc:
-                yield ctx.finding("ref-unknown", doc, key, "文件不能引用自己。")
+            elif target is doc and key == "feedback":  # interprets, amends and repeals: relation-impossible
+                yield ctx.finding("ref-unknown", doc, key, "意见反馈不能引用本文件自己。请填写反馈文件的 id 或文号，或直接写反馈情况。")
             elif key.startswith(("amends", "repeals")) and target.kind != "normative":
                 yield ctx.finding("ref-unknown", doc, key,
                                   f"“{ref}”是{target.kind_zh}，只有行政规范性文件可以被修改或废止。")
@@ -248,3 +248,24 @@ def image_alt(ctx: Context):
                 yield ctx.finding("image-alt", doc, image.line,
                                   f"{what}“{image.url}”没有替代文字，读屏软件的用户无法知道图中内容。请在方括号中写明图片要点，"
                                   f"例如 ![一图读懂：补贴对象、标准和申领流程]({image.url})。")
+
+
+@rule("placeholder", ERROR, "文档中仍有 gongkai new 留下的占位文字（（正文）、（起草科室）等）")
+def placeholder(ctx: Context):
+    from ..scaffold import PLACEHOLDERS
+    for doc in documents(ctx):
+        for key, value in vars(doc).items():
+            if isinstance(value, str) and "（" in value and key not in ("id",):
+                hit = next((p for p in PLACEHOLDERS if p in value), None)
+                if hit:
+                    yield ctx.finding("placeholder", doc, key,
+                                      f"{key} 仍是新建文档时的占位文字“{hit}”。请填写实际内容。")
+        source = doc.body.source if doc.body is not None else ""
+        if "（" not in source:
+            continue
+        for hit in PLACEHOLDERS:
+            at = source.find(hit)
+            if at >= 0:
+                line = doc.body.first_line + source.count("\n", 0, at)
+                yield ctx.finding("placeholder", doc, line,
+                                  f"正文中仍有新建文档时的占位文字“{hit}”。请换成实际内容后再发布。")

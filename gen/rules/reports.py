@@ -273,3 +273,101 @@ def _review(ctx: Context, doc: Document):
             yield ctx.finding("annual-report-figures", doc, _key_line(doc, key),
                               f"“{name}”应为 {len(REVIEW_COLUMNS)} 个非负整数的列表（{'、'.join(REVIEW_COLUMNS)}），"
                               f"例如 {name}: [1, 0, 0, 0]。")
+
+
+# --- reports held against each other (seed 000 (四)3) -------------------------------------------
+
+# The national format's sections, by the words their headings hold (numbering and wording vary).
+_SECTIONS = (("总体情况", ("总体情况", "基本情况", "概述")),
+             ("主动公开政府信息情况", ("主动公开",)),
+             ("收到和处理政府信息公开申请情况", ("依申请", "收到和处理", "申请情况")),
+             ("政府信息公开行政复议、行政诉讼情况", ("复议", "诉讼")),
+             ("存在的主要问题及改进情况", ("问题", "改进")),
+             ("其他需要报告的事项", ("其他",)))
+_COMPARED = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "存在的主要问题及改进情况")
+"""Sections whose wording must not repeat; the review section is tables, the last one often 无."""
+_TOP = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}部分)")
+
+
+def report_sections(doc: Document) -> dict[str, tuple[int, str]]:
+    """Section name → (line of its heading, its text), found by the national format's headings:
+    a top-level heading of the body, or a line numbered 一、二、… however it is marked up."""
+    if doc.body is None:
+        return {}
+    blocks = doc.body.blocks
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    top = min(levels) if levels else 0
+    sections: dict[str, tuple[int, list[str]]] = {}
+    current: list[str] | None = None
+    for block in blocks:
+        text = block.text.strip()
+        starts = (block.kind == "heading" and block.level == top) or \
+            (block.kind != "cell" and _TOP.match(text) is not None and len(text) <= 40)
+        if starts:
+            name = next((name for name, words in _SECTIONS if any(w in text for w in words)), None)
+            current = None
+            if name is not None and name not in sections:
+                current = []
+                sections[name] = (block.line, current)
+            continue
+        if current is not None and text:
+            current.append(text)
+    return {name: (line, "\n".join(parts)) for name, (line, parts) in sections.items()}
+
+
+@rule("annual-report-repeats", WARNING,
+      "年报某一部分（总体情况、主动公开、依申请公开，尤其是存在的主要问题及改进情况）与前 [3] 年年报的同一部分大部分相同（≥ [0.5]）",
+      years=3, similarity=0.5, min_chars=100)
+def annual_report_repeats(ctx: Context):
+    from .interpretation import shingles
+    years = int(ctx.setting("annual-report-repeats", "years"))
+    limit = float(ctx.setting("annual-report-repeats", "similarity"))
+    min_chars = int(ctx.setting("annual-report-repeats", "min_chars"))
+    reports = _reports_by_year(ctx)
+    parts: dict[int, dict[str, tuple[int, set[str]]]] = {}
+    for year, doc in reports.items():
+        parts[year] = {name: (line, shingles(text)) for name, (line, text) in report_sections(doc).items()
+                       if name in _COMPARED and len(text) >= min_chars}
+    for year, doc in sorted(reports.items()):
+        for name, (line, mine) in parts[year].items():
+            for earlier in range(year - 1, year - years - 1, -1):
+                theirs = parts.get(earlier, {}).get(name)
+                if theirs is None or not mine:
+                    continue
+                share = len(mine & theirs[1]) / len(mine)
+                if share >= limit:
+                    yield ctx.finding("annual-report-repeats", doc, line,
+                                      f"“{name}”部分有 {share:.0%} 的文字与 {earlier} 年年报的同一部分相同"
+                                      f"（{reports[earlier].source.display}）。请按本年实际情况重写，"
+                                      "不要逐年沿用相同的表述（梳理近三年年报，杜绝工作内容长期表述一致、存在问题多年雷同）。")
+                    break
+
+
+@rule("annual-report-carry", ERROR, "年报申请情况表的“上年结转”与上一年度年报的“结转下年度”不一致")
+def annual_report_carry(ctx: Context):
+    reports = _reports_by_year(ctx)
+    tables = {}
+    for year, doc in reports.items():
+        if isinstance(doc.applications, dict):
+            tables[year] = read_applications(doc.applications)
+    for year, table in sorted(tables.items()):
+        before = tables.get(year - 1)
+        if before is None or table.carried_in is None or before.carried_out is None:
+            continue
+        wrong = [f"{who}：本年“上年结转”{mine}，{year - 1} 年“结转下年度”{theirs}"
+                 for who, mine, theirs in zip(APPLICANTS, table.carried_in, before.carried_out) if mine != theirs]
+        if wrong:
+            doc = reports[year]
+            yield ctx.finding("annual-report-carry", doc, "applications.上年结转",
+                              f"上年结转与 {year - 1} 年年报（{reports[year - 1].source.display}）的结转下年度不一致："
+                              + "；".join(wrong) + "。上一年结转的申请就是本年的上年结转，请核对两份年报。")
+
+
+def _reports_by_year(ctx: Context) -> dict[int, Document]:
+    """Each year's annual report (not drafts; of two for one year, the first by id: the other is a duplicate)."""
+    result: dict[int, Document] = {}
+    for doc in sorted(documents(ctx, "annual_report"), key=lambda d: d.id):
+        if doc.draft or not isinstance(doc.year, int):
+            continue
+        result.setdefault(doc.year, doc)
+    return result

@@ -92,3 +92,81 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+@rule("relation-impossible", ERROR, "废止、修改关系不可能成立：互相废止或修改（循环）、废止或修改比自己晚发布的文件、引用自己")
+def relation_impossible(ctx: Context):
+    site = ctx.site
+    edges: dict[str, list[str]] = {}
+    for doc in sorted(ctx.site.documents, key=lambda d: d.id):
+        interprets = getattr(doc, "interprets", None)
+        if interprets and site.resolve(interprets) is doc:
+            yield ctx.finding("relation-impossible", doc, "interprets",
+                              f"解读对象“{interprets}”就是本文件自己。请填写被解读的政策文件的 id 或文号。")
+        for action, verb in (("repeals", "废止"), ("amends", "修改")):
+            for i, ref in enumerate(getattr(doc, action, None) or []):
+                key = f"{action}.{i}" if f"{action}.{i}" in doc.lines else action
+                target = site.resolve(ref)
+                if target is None:
+                    continue  # ref-unknown says so
+                if target is doc:
+                    yield ctx.finding("relation-impossible", doc, key,
+                                      f"{action} 中的“{ref}”就是本文件自己：一个文件不能{verb}自己。请删除这一项，或改为被{verb}的文件。")
+                    continue
+                edges.setdefault(doc.id, []).append(target.id)
+                if doc.published and target.published and target.published > doc.published:
+                    yield ctx.finding("relation-impossible", doc, key,
+                                      f"被{verb}的文件“{target.title}”（{target.source.display}）发布于 {target.published}，"
+                                      f"晚于本文件的发布日期 {doc.published}：一个文件只能{verb}在它之前发布的文件。"
+                                      f"请核对 {action} 中的“{ref}”和两个文件的发布日期。")
+    for cycle in _cycles(edges):
+        first = site.by_id[cycle[0]]
+        others = "、".join(f"“{site.by_id[i].title}”（{site.by_id[i].source.display}）" for i in cycle[1:])
+        key = "repeals" if getattr(first, "repeals", None) else "amends"
+        yield ctx.finding("relation-impossible", first, key,
+                          f"本文件与 {others} 互相废止或修改，形成循环，有效性无法推算。"
+                          "请核对这些文件的 repeals 和 amends，只保留后发布的文件对先发布文件的那一项。")
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """The repeal/amend cycles, one per group of documents that reach each other, each from its
+    first id (strongly connected components with more than one member, Tarjan's algorithm
+    without recursion so that a long chain cannot exhaust the stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            successors = edges.get(node, [])
+            if position < len(successors):
+                work.append((node, position + 1))
+                child = successors[position]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(sorted(group))
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return sorted(found)
