@@ -154,7 +154,8 @@ def write_package(site: Site, layouts: Path, options: ArchiveOptions, stage) -> 
     name = package_name(site, options.today, options.since)
     out = (options.out or Path(name + ".zip")).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-", dir=out.parent))
+    clear_leftovers(out)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.bag-{os.getpid()}-", dir=out.parent))
     partial = out.parent / f".{out.name}.tmp-{os.getpid()}"
     try:
         bag = work / name
@@ -192,6 +193,28 @@ def write_package(site: Site, layouts: Path, options: ArchiveOptions, stage) -> 
     return Package(path=out, pages=sum(1 for o in site_outputs if o.path.endswith(".html")), documents=len(docs),
                    catalogue=len(site.public_documents), originals=len(originals), payload_files=payload_files,
                    payload_bytes=payload_bytes, size=out.stat().st_size)
+
+
+def clear_leftovers(out: Path) -> None:
+    """Remove the work folders and partial zips of packaging runs that were killed (their process is gone)."""
+    for leftover in [*out.parent.glob(f".{out.name}.bag-*"), *out.parent.glob(f".{out.name}.tmp-*")]:
+        owner = leftover.name.rsplit(".bag-", 1)[-1].rsplit(".tmp-", 1)[-1].split("-", 1)[0]
+        if not owner.isdigit() or _alive(int(owner)):
+            continue
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def package_name(site: Site, today: dt.date, since: dt.date | None) -> str:

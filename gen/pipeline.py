@@ -13,7 +13,7 @@ from typing import Callable
 from . import frontmatter, markdown, rules, sources
 from .config import load_config
 from .findings import ERROR, WARNING, Finding, count, sorted_findings
-from .model import Catalogue, Document, build_catalogue, build_document
+from .model import Catalogue, Document, build_catalogue, build_document, column_for
 from .site import ColumnIntro, Excluded, Site, make_attachment
 
 
@@ -349,8 +349,13 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
             del known[rel]
         for source in tree.documents:
             entry = known.get(source.rel)
-            if entry is not None and source.digest and entry[0] == source.digest:
+            reused = entry[1] if entry is not None and source.digest and entry[0] == source.digest else None
+            # A document parsed before site.yml changed points at a column of the old tree: take the new one.
+            column = column_for(source.rel, config) if reused is not None else None
+            if entry is not None and source.digest and entry[0] == source.digest and (reused is None or column is not None):
                 doc, doc_findings = entry[1], entry[2]
+                if doc is not None:
+                    doc.column = column
             else:
                 doc, doc_findings = parse_source(source, config)
                 known[source.rel] = (source.digest, doc, doc_findings)

@@ -208,6 +208,8 @@ class Preview:
             old = entry[1]
             if type(doc) is not type(old) or any(getattr(doc, k, None) != getattr(old, k, None) for k in _IDENTITY):
                 return None
+            if self._linked_files(doc) != self._linked_files(old):
+                return None  # which files are published follows the links (the publication boundary)
             if any(value != old.__dict__.get(name) for name, value in vars(doc).items() if name not in _NOT_FIELDS):
                 tier = FIELDS
             if any(getattr(doc, k, None) != getattr(old, k, None) for k in _ORDER):
@@ -235,6 +237,14 @@ class Preview:
             if incremental.frame_key(self.renderer, (self.search,), self.code, self.identity) != self.frame:
                 return None  # the column tree or the home figures changed: every page shows them
         return tier, changed, reordered
+
+    def _linked_files(self, doc: Document) -> set[str]:
+        """Files under content/ the document's body links or its front matter names."""
+        from .boundary import link_path
+        files = self.site.files
+        named = [link.url for link in doc.body.links] if doc.body is not None else []
+        named += [v for v in (getattr(doc, "explanation", None), getattr(doc, "basis", None)) if isinstance(v, str)]
+        return {path for path in (link_path(doc.source.rel, url.strip()) for url in named) if path in files}
 
     def _sources(self) -> set[str]:
         """Every file under content/ the current site was made from."""

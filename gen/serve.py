@@ -80,7 +80,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")  # a preview must never show yesterday's page
         self.send_header("X-Content-Type-Options", "nosniff")
-        if not self._html:  # a file opened on its own never runs script on the preview's origin
+        if not self._html and not self.path.startswith(("/pagefind/", "/static/", "/_gongkai/")):
+            # An attachment opened on its own never runs script on the preview's origin (the site's
+            # own scripts and the search's worker, which takes this header as its policy, excepted).
             self.send_header("Content-Security-Policy", "default-src 'none'; img-src 'self'; media-src 'self'; sandbox")
         super().end_headers()
 
@@ -116,7 +118,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             decoded = urllib.parse.unquote(path, errors="strict")
         except UnicodeDecodeError:
             decoded = None
-        if name not in self.allowed_hosts or decoded is None or "\x00" in decoded or not path.startswith("/"):
+        origin = self.headers.get("Origin")
+        foreign = origin is not None and urllib.parse.urlsplit(origin).hostname not in \
+            {h.strip("[]") for h in self.allowed_hosts}
+        if name not in self.allowed_hosts or decoded is None or "\x00" in decoded or not path.startswith("/") or foreign:
             body = "请求无效：只接受本机地址（localhost、127.0.0.1）和有效的网址路径。".encode("utf-8")
             self._html = False
             self.send_response(400)

@@ -440,3 +440,23 @@ def test_a_file_name_that_is_not_utf8_is_reported_without_a_traceback(tmp_path):
     assert [(f.rule, f.severity) for f in found] == [("encoding", "error")]
     assert "UTF-8" in found[0].message and "\\x" in found[0].file
     assert not build(content, tmp_path / "site", search=False).written
+
+
+def test_leftovers_of_a_killed_archive_run_are_cleared(tmp_path):
+    content = write_site(tmp_path, {"news/a.md": _news(2)}, MINIMAL_SITE_YML)
+    dead = _dead_pid()
+    package = tmp_path / "package.zip"
+    (tmp_path / f".package.zip.bag-{dead}-abc").mkdir()
+    (tmp_path / f".package.zip.tmp-{dead}").write_bytes(b"PK")
+    (tmp_path / f".package.zip.bag-{os.getpid()}-running").mkdir()  # a run in progress is left alone
+    assert pipeline.archive(gk_archive.ArchiveOptions(content=content, out=package, today=TODAY,
+                                                      layouts=ROOT / "layouts")).written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".package")) == \
+        [f".package.zip.bag-{os.getpid()}-running"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid

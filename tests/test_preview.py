@@ -135,3 +135,20 @@ def test_a_document_made_a_draft_disappears_from_the_preview(preview: Preview, t
     canary = "金丝雀文本甲乙丙".encode("utf-8")
     assert [p for p in out.rglob("*") if p.is_file() and canary in p.read_bytes()] == []
     _same_as_clean_build(content, out, tmp_path)
+
+
+def test_linking_a_bundle_file_publishes_it_and_unlinking_withdraws_it(preview: Preview, tmp_path: Path):
+    """Which files are published follows the links (the publication boundary), in the preview too."""
+    content, out = preview.content, preview.out
+    bundle = content / "normative/2023/rs-2023-3"
+    (bundle / "liucheng.png").write_bytes((content / "interpretation/2023/jd-rs-2023-3/tujie.png").read_bytes())
+    preview.update({bundle / "liucheng.png"})
+    assert not (out / "normative/2023/rs-2023-3/liucheng.png").exists()
+    _edit(bundle / "index.md", "\n\n", "\n\n![办理流程图](liucheng.png)\n\n")
+    assert preview.update({bundle / "index.md"}).tier == FULL
+    assert (out / "normative/2023/rs-2023-3/liucheng.png").is_file()
+    _same_as_clean_build(content, out, tmp_path)
+    _edit(bundle / "index.md", "![办理流程图](liucheng.png)\n\n", "")
+    preview.update({bundle / "index.md"})
+    assert not (out / "normative/2023/rs-2023-3/liucheng.png").exists()
+    _same_as_clean_build(content, out, tmp_path)

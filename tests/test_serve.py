@@ -187,3 +187,46 @@ def test_the_browser_reloads_shows_the_overlay_and_searches_new_words(browser, t
         assert found >= 1
     finally:
         server.stop()
+
+
+def _raw(base: str, request: bytes) -> bytes:
+    """Send bytes as they are (no client library normalises them) and return the whole answer."""
+    import socket
+    host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_only_local_hosts_and_valid_paths_are_answered_without_a_traceback(server: Server):
+    local = _raw(server.base, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert local.startswith(b"HTTP/1.1 200")
+    assert _raw(server.base, b"GET / HTTP/1.1\r\nHost: localhost:1\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+    for request in (b"GET / HTTP/1.1\r\nHost: attacker.example\r\n\r\n",  # DNS rebinding
+                    b"GET /_gongkai/findings HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://attacker.example\r\n\r\n",
+                    b"GET /%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                    b"GET /%ff%fe/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"):
+        assert _raw(server.base, request).startswith(b"HTTP/1.1 400"), request
+    import socket  # a browser that goes away mid-answer
+    host, port = re.match(r"http://([^:]+):(\d+)/", server.base).groups()
+    for _ in range(3):
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(b"GET /static/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        sock.close()
+    time.sleep(0.5)
+    assert server.get("").startswith("<!DOCTYPE html>")
+    output = []
+    while not server.lines.empty():
+        output.append(server.lines.get())
+    assert not any("Traceback" in line for line in output), output
+
+
+def test_an_attachment_is_served_inert(server: Server):
+    with urllib.request.urlopen(server.base + "interpretation/2023/jd-rs-2023-3/tujie.png", timeout=5) as response:
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+    with urllib.request.urlopen(server.base, timeout=5) as response:
+        assert response.headers["Content-Security-Policy"] is None  # pages carry their own policy
