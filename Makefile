@@ -1,36 +1,52 @@
 # The two set-up commands of the README: `make serve` (build and preview the example column)
-# and `make test` (the whole test suite). Both install what they need first.
+# and `make test` (the whole test suite). Both install what they need first, into a virtual
+# environment of the project's own (.venv/): the system Python is never changed (PEP 668).
 PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
 PORT ?= 8000
 # The example column is a snapshot of 2026-11-23; building it "as of" that day keeps it error-free.
 TODAY ?= 2026-11-23
+# Debian packages need root: sudo when the user is not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-browser install-axe serve build check test
+.PHONY: install install-test install-browser install-axe serve build check test
 
-install:
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# Reinstalled only when pyproject.toml changed (or the environment is new).
+$(VENV)/.installed: pyproject.toml tools/venv.py
+	$(PYTHON) tools/venv.py $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
 install-browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
 
 # axe-core from the npm registry for the accessibility tests (version pinned in tests/axe/package-lock.json).
 install-axe:
 	@command -v npm >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
-	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+	@[ -f tests/axe/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
 
 serve: install
-	$(PYTHON) -m gen serve --port $(PORT) $(if $(TODAY),--today $(TODAY))
+	$(PY) -m gen serve --port $(PORT) $(if $(TODAY),--today $(TODAY))
 
 build: install
-	$(PYTHON) -m gen build $(if $(TODAY),--today $(TODAY))
+	$(PY) -m gen build $(if $(TODAY),--today $(TODAY))
 
 check: install
-	$(PYTHON) -m gen check $(if $(TODAY),--today $(TODAY))
+	$(PY) -m gen check $(if $(TODAY),--today $(TODAY))
 
-test: install install-browser install-axe
-	$(PYTHON) -m pytest -q
+test: install-test install-browser install-axe
+	$(PY) -m pytest -q
