@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import frontmatter, markdown, rules, sources
+from . import boundary, frontmatter, markdown, rules, sources
 from .config import load_config
 from .findings import ERROR, WARNING, Finding, count, sorted_findings
 from .model import Catalogue, Document, build_catalogue, build_document, column_for
@@ -445,7 +445,8 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
             continue
         seen[doc.id] = doc
         kept.append(doc)
-    assets, excluded = boundary_files(tree.files, bundles, seen)
+    texts = [*tree.documents, *tree.column_intros, *tree.catalogues, *(f for f in (tree.site_config, tree.wordlist) if f)]
+    assets, excluded = boundary_files(tree.files, bundles, seen, texts)
     kept_catalogues = []
     for catalogue in catalogues:
         if catalogue.id in seen or catalogue.id in column_folders:
@@ -458,8 +459,8 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
                 wordlist=tree.wordlist)
 
 
-def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document], kept: dict[str, Document]
-                   ) -> tuple[list[sources.SourceFile], list[Excluded]]:
+def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document], kept: dict[str, Document],
+                   texts: list[sources.SourceFile] = ()) -> tuple[list[sources.SourceFile], list[Excluded]]:
     """Sort the files that are not documents by the publication boundary (see `boundary`).
 
     A bundle file becomes an attachment of its document when it is one of the document's own
@@ -467,7 +468,6 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
     bundles is a candidate asset, published if a public page links it (`Site.publication`). Files
     that may never be published, and bundle files their document does not name, are excluded.
     """
-    from . import boundary
     assets: list[sources.SourceFile] = []
     excluded: list[Excluded] = []
     named: dict[int, set[str]] = {}
@@ -482,6 +482,10 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
                     found.add(boundary.link_path(doc.source.rel, value.strip()))
             named[id(doc)] = {path for path in found if path}
         return named[id(doc)]
+    names_of: dict[tuple[int, int], list[str]] = {}
+    for file in [*files, *texts]:  # a hard link may also give a document's text another name
+        if file.inode is not None:
+            names_of.setdefault(file.inode, []).append(file.rel)
     for file in files:
         owner = _owning_bundle(file.rel, bundles)
         if owner is not None and kept.get(owner.id) is not owner:
@@ -489,6 +493,8 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
         problem = boundary.kind_problem(file)
         if problem is None and file.link is not None:
             problem = _link_problem(file, bundles)
+        if problem is None and file.inode is not None:
+            problem = _hard_link_problem(file, names_of[file.inode], bundles)
         if problem is not None:
             kind, reason = problem
             excluded.append(Excluded(file, owner, reason, unsafe=kind == "unsafe",
@@ -507,7 +513,6 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
 def _link_problem(file: sources.SourceFile, bundles: dict[str, Document]) -> tuple[str, str] | None:
     """Why a symbolic link may not be published: it must stay inside its own document's folder
     (or, outside bundles, its own folder) and point at a file that may itself be published."""
-    from . import boundary
     target = file.link or ""
     here = _owning_bundle(file.rel, bundles)
     there = _owning_bundle(target, bundles)
@@ -516,6 +521,20 @@ def _link_problem(file: sources.SourceFile, bundles: dict[str, Document]) -> tup
     if not same_place or boundary.suffix_of(target_name) in (".md", ".yml", ".yaml") or boundary.leftover(target_name):
         return "link", (f"这是指向“{target}”的符号链接。符号链接只能指向同一文档目录中的附件，否则会绕过公开范围，"
                         "不会发布。请把要公开的文件本身复制到这里。")
+    return None
+
+
+def _hard_link_problem(file: sources.SourceFile, names: list[str], bundles: dict[str, Document]
+                       ) -> tuple[str, str] | None:
+    """A file with another name elsewhere in content/ (a hard link) is held to the boundary as a
+    symbolic link is: its other names must be in the same document's folder."""
+    here = _owning_bundle(file.rel, bundles)
+    for other in names:
+        there = _owning_bundle(other, bundles)
+        same = here is there if here is not None else there is None and other.rsplit("/", 1)[0] == file.rel.rsplit("/", 1)[0]
+        if other != file.rel and (not same or boundary.suffix_of(other) in (".md", ".yml", ".yaml")):
+            return "link", (f"这个文件与“{other}”是同一个文件（硬链接）。它会绕过公开范围，不会发布。"
+                            "请把要公开的文件复制（而不是链接）到这里。")
     return None
 
 

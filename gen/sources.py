@@ -37,6 +37,8 @@ class SourceFile:
     """Digest of the bytes of a text file (empty for attachments): what incremental builds compare."""
     link: str | None = None
     """For a symbolic link: the path under the content root of the file it resolves to."""
+    inode: tuple[int, int] | None = None
+    """(device, inode) of a file with more than one name (a hard link), so that its names can be compared."""
 
     @property
     def stamp(self) -> str:
@@ -142,7 +144,12 @@ def load(root: Path, max_text_bytes: int = MAX_TEXT_BYTES, defer_documents: bool
                 continue
             link = None
             if entry.is_symlink():
-                target = Path(entry.path).resolve()
+                try:
+                    target = Path(entry.path).resolve(strict=True)
+                except (OSError, RuntimeError):  # dangling, or a loop of links
+                    tree.findings.append(Finding(prefix + rel, 1, "file-unpublished", WARNING,
+                                                 "这是一个失效的符号链接（指向的文件不存在，或链接互相指向），不会发布。请删除它。"))
+                    continue
                 if not target.is_relative_to(root):
                     tree.findings.append(Finding(prefix + rel, 1, "unsafe-content", ERROR,
                                                  f"符号链接指向 content/ 目录之外（{target}），已拒绝。请把文件本身放入 content/。"))
@@ -209,8 +216,8 @@ def walk(root: Path, hidden: bool = False) -> Iterator[tuple[str, list[os.DirEnt
                 continue
             try:
                 is_folder = entry.is_dir()
-            except OSError:
-                continue
+            except OSError:  # a loop of links: listed, so that the loader reports it
+                is_folder = False
             if not is_folder:
                 files.append(entry)
             elif not entry.is_symlink():
@@ -243,6 +250,8 @@ def read(root: Path, rel: str, path: str | Path, max_text_bytes: int, in_bundle,
                                 "这不是普通文件（命名管道、设备或套接字），已跳过，不会读取或发布。请把它移出 content/。"))
         return None
     source = SourceFile(rel=rel, location=os.fspath(path), display=display, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    if stat.st_nlink > 1:
+        source.inode = (stat.st_dev, stat.st_ino)
     if suffix is None:
         suffix = os.path.splitext(rel)[1].lower()
     if suffix in TEXT_SUFFIXES and (rel in ("site.yml", "wordlist.yml") or suffix == ".md" or not in_bundle(rel)):

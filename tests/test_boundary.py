@@ -460,3 +460,45 @@ def _dead_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
+
+
+def test_dangling_and_looping_symlinks_are_reported_not_fatal(tmp_path):
+    content = write_site(tmp_path, {"news/a/index.md": _news(2)}, MINIMAL_SITE_YML)
+    os.symlink("missing.pdf", content / "news/a/gone.pdf")
+    os.symlink("loop-b.pdf", content / "news/a/loop-a.pdf")
+    os.symlink("loop-a.pdf", content / "news/a/loop-b.pdf")
+    assert _found(content) == {"news/a/gone.pdf:1 [file-unpublished]", "news/a/loop-a.pdf:1 [file-unpublished]",
+                               "news/a/loop-b.pdf:1 [file-unpublished]"}
+    assert build(content, tmp_path / "site").written
+
+
+def test_a_symlink_to_the_documents_own_file_is_published_as_that_file(tmp_path):
+    content = write_site(tmp_path, {"news/a/index.md": _news(2, "![流程图](flow.png)\n"),
+                                    "news/a/images/flow-2026.png": PNG}, MINIMAL_SITE_YML)
+    os.symlink("images/flow-2026.png", content / "news/a/flow.png")
+    assert _found(content) == {"news/a/images/flow-2026.png:1 [file-unpublished]"}
+    out = tmp_path / "site"
+    assert build(content, out, search=False).written
+    assert (out / "news/a/flow.png").read_bytes() == PNG
+
+
+def test_a_hard_link_into_a_drafts_folder_is_not_published(tmp_path):
+    files = {"news/public/index.md": _news(2, "[附件](notice.pdf)\n"),
+             "news/secret/index.md": _news(3, _canary("硬链接草稿"), draft="true"),
+             "news/secret/secret.pdf": PDF_BYTES + _canary("硬链接附件").encode()}
+    content = write_site(tmp_path, files, MINIMAL_SITE_YML)
+    os.link(content / "news/secret/secret.pdf", content / "news/public/notice.pdf")
+    found = _found(content)
+    assert "news/public/notice.pdf:1 [file-unpublished]" in found
+    result = build(content, tmp_path / "site")
+    assert not result.written or _leaks(output_texts(tmp_path / "site")) == []
+
+
+def test_a_hard_link_to_a_document_is_not_published(tmp_path):
+    files = {"news/public/index.md": _news(2, "[附件](notice.pdf)\n"),
+             "news/draft.md": _news(3, _canary("硬链接草稿正文"), draft="true")}
+    content = write_site(tmp_path, files, MINIMAL_SITE_YML)
+    os.link(content / "news/draft.md", content / "news/public/notice.pdf")
+    assert "news/public/notice.pdf:1 [file-unpublished]" in _found(content)
+    result = build(content, tmp_path / "site")
+    assert not result.written or _leaks(output_texts(tmp_path / "site")) == []
