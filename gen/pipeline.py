@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import boundary, frontmatter, markdown, rules, sources
-from .config import load_config
+from .config import RESERVED_PATHS, load_config
 from .findings import ERROR, WARNING, Finding, count, sorted_findings
 from .model import Catalogue, Document, build_catalogue, build_document, column_for
 from .site import ColumnIntro, Excluded, Site, make_attachment
@@ -499,6 +499,10 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
             kind, reason = problem
             excluded.append(Excluded(file, owner, reason, unsafe=kind == "unsafe",
                                      named=owner is not None and file.rel in names(owner)))
+        elif owner is None and file.rel.split("/", 1)[0] in RESERVED_PATHS:
+            excluded.append(Excluded(file, None, (
+                f"它在“{file.rel.split('/', 1)[0]}/”目录下，这个目录名留给系统生成的页面和文件（保留名："
+                f"{'、'.join(sorted(RESERVED_PATHS))}），不会发布。请把它移到栏目目录或文档目录中。")))
         elif owner is None:
             assets.append(file)
         elif boundary.suffix_of(file.rel) in boundary.DOWNLOAD_VERSIONS or file.rel in names(owner):

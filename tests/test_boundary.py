@@ -502,3 +502,11 @@ def test_a_hard_link_to_a_document_is_not_published(tmp_path):
     assert "news/public/notice.pdf:1 [file-unpublished]" in _found(content)
     result = build(content, tmp_path / "site")
     assert not result.written or _leaks(output_texts(tmp_path / "site")) == []
+
+
+def test_a_loose_file_never_takes_the_place_of_a_generated_file(tmp_path):
+    files = {"news/a.md": _news(2, "![图](../static/a11y.png)\n\n![图二](../pagefind/x.png)\n"),
+             "static/a11y.png": PNG, "pagefind/x.png": PNG}
+    content = write_site(tmp_path, files, MINIMAL_SITE_YML)
+    found = _found(content)
+    assert {"static/a11y.png:1 [file-unpublished]", "pagefind/x.png:1 [file-unpublished]"} <= found
