@@ -127,7 +127,7 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
         findings.append(Finding(display, lines.get(key, 1), rule, ERROR, message))
 
     def text(key: str, required: bool = True) -> str:
-        value = data.get(key)
+        value = parsed.text(key, data.get(key))
         if value is None:
             if required:
                 problem(key, f"site.yml 缺少 {key}。", "field-missing")
@@ -160,7 +160,8 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
     for key in footer_data:
         if key not in footer_keys:
             problem(f"footer.{key}", f"footer 中有未知的键“{key}”。可用的键：{'、'.join(sorted(footer_keys))}。")
-    footer = Footer(**{k: str(v) for k, v in footer_data.items() if k in footer_keys and v is not None})
+    footer = Footer(**{k: str(parsed.text(f"footer.{k}", v)) for k, v in footer_data.items()
+                       if k in footer_keys and v is not None})
 
     topics = data.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):

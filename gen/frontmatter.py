@@ -80,6 +80,16 @@ class Parsed:
     body_line: int = 1
     """1-based line of the first body line in the file."""
     findings: list[Finding] = field(default_factory=list)
+    typed: dict[str, str] = field(default_factory=dict)
+    """Dotted key path → the characters typed, for plain values YAML read as a number, true/false
+    or null (`05647654324` is octal to YAML 1.1): text fields take these, never the number."""
+
+    def text(self, path: str, value: Any) -> Any:
+        """`value` of `path` as the editor typed it when it is a plain scalar YAML turned into
+        something else; lists item by item; anything else unchanged."""
+        if isinstance(value, list):
+            return [self.typed.get(f"{path}.{i}", item) for i, item in enumerate(value)]
+        return self.typed.get(path, value)
 
 
 def split(text: str) -> tuple[str | None, int, str, int]:
@@ -182,7 +192,11 @@ def _walk(node: yaml.Node, prefix: str, first_line: int, parsed: Parsed, display
     seen.add(id(node))
     kind = node.__class__
     if kind is yaml.ScalarNode:
-        return node.value if node.tag == _STR else loader.construct_object(node)
+        if node.tag == _STR:
+            return node.value
+        if not node.style and prefix:  # plain (libyaml says "", PyYAML None), and resolved to something other than text
+            parsed.typed[prefix[:-1]] = node.value
+        return loader.construct_object(node)
     if kind is yaml.MappingNode:
         keys: set[str] = set()
         data: dict | None = {} if node.tag == _MAP else None

@@ -313,6 +313,8 @@ def build_document(source: SourceFile, parsed: Parsed, body: Body | None, config
             continue
         if raw is None:
             continue
+        if spec.type in _TEXTUAL:
+            raw = parsed.text(key, raw)
         value = _coerce(key, spec, raw, lines, problem)
         if value is not None:
             values[key] = value
@@ -345,6 +347,10 @@ _EXAMPLES = {
     "opens": "，例如 opens: 2023-06-01",
     "closes": "，例如 closes: 2023-06-30",
 }
+
+
+_TEXTUAL = {"text", "texts", "ref", "refs"}
+"""Field types whose value is the characters typed (a 电话 or 文号 is never a number)."""
 
 
 def _choices(values) -> str:
@@ -505,7 +511,7 @@ def build_catalogue(source: SourceFile, parsed: Parsed, config: SiteConfig) -> t
         if not isinstance(row, dict):
             findings.append(Finding(display, lines.get(f"rows.{i}", 1), "catalogue-row", ERROR, f"第 {i + 1} 行应为“键: 值”的映射。"))
             continue
-        good_rows.append({str(k): v for k, v in row.items()})
+        good_rows.append({str(k): parsed.text(f"rows.{i}.{k}", v) for k, v in row.items()})
         row_lines.append(lines.get(f"rows.{i}", 1))
     revised = None
     if data.get("revised") is not None:
