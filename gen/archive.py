@@ -359,7 +359,7 @@ def catalogue_rows(site: Site, originals: list[Original], handed_over: set[str])
             "changed_by_doc_no": (getattr(by, "doc_no", None) or "") if by else "",
             "changed_by_index_no": (by.index_no or "") if by else "",
             "valid_from": _date(getattr(doc, "valid_from", None)),
-            "valid_until": _date(getattr(doc, "valid_until", None)),
+            "valid_until": "长期" if getattr(doc, "no_expiry", False) else _date(getattr(doc, "valid_until", None)),
             "keywords": list(doc.keywords),
             "page": f"{SITE_DIR}/{render.page_path(doc.id)}",
             "files": [f"{ORIGINALS_DIR}/{o.name}" for o in files],

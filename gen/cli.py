@@ -93,13 +93,15 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def format_findings(findings: list[Finding], fmt: str, documents: int) -> str:
-    """Render findings as text, JSON or GitHub workflow annotations."""
+def format_findings(findings: list[Finding], fmt: str, documents: int, overrides: list[dict] | None = None) -> str:
+    """Render findings as text, JSON or GitHub workflow annotations (JSON also lists the rule
+    settings documents make for themselves, with their reasons)."""
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     if fmt == "json":
         return json.dumps({"findings": [{"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line,
                                          "message": f.message} for f in findings],
+                           "document_rules": overrides or [],
                            "summary": {"errors": errors, "warnings": warnings, "documents": documents}},
                           ensure_ascii=False, indent=2)
     if fmt == "codeclimate":
@@ -182,7 +184,11 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     if keep is not None:
         keep.append(result)
     documents = len(result.site.documents) if result.site else result.documents
-    text = format_findings(result.findings, args.format, documents)
+    overrides = None
+    if args.format == "json" and result.site is not None:
+        from .rules import overridden
+        overrides = overridden(result.site)
+    text = format_findings(result.findings, args.format, documents, overrides)
     if text:
         print(text)
     failed = result.errors > 0 or (args.strict and result.warnings > 0)

@@ -100,6 +100,11 @@ class SiteConfig:
     lines: dict[str, int]
     digest: str = ""
     """Digest of site.yml's bytes (part of every incremental page key)."""
+    index_no_year: str = "published"
+    """Which date's year an 索引号 carries: `published` (default) or `written` (gov.cn practice varies)."""
+    history_before: dt.date | None = None
+    """Documents written before this day were imported from an older system: listed and searched,
+    not held to the timeliness and interpretation rules."""
 
     def column_by_id(self, column_id: str) -> Column | None:
         return next((c for c in self.all_columns if c.id == column_id), None)
@@ -137,7 +142,8 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
             return ""
         return str(value)
 
-    known = {"name", "base_url", "org_code", "footer", "topics", "columns", "annual_reports_since", "rules", "calendar"}
+    known = {"name", "base_url", "org_code", "footer", "topics", "columns", "annual_reports_since", "rules", "calendar",
+             "index_no_year", "history_before"}
     for key in data:
         if key not in known:
             problem(str(key), f"site.yml 中有未知的键“{key}”。可用的键：{'、'.join(sorted(known))}。")
@@ -219,10 +225,23 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
             except ValueError:
                 problem(f"calendar.{key}.{i}", f"calendar.{key} 中的“{value}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
 
+    index_no_year = data.get("index_no_year") or "published"
+    if index_no_year not in ("published", "written"):
+        problem("index_no_year", f"index_no_year“{index_no_year}”无效：写 published（索引号年份为发布年份，默认）"
+                                 "或 written（成文年份）。")
+        index_no_year = "published"
+    history_before = data.get("history_before")
+    if history_before is not None:
+        try:
+            history_before = dt.date.fromisoformat(str(history_before))
+        except ValueError:
+            problem("history_before", f"history_before“{history_before}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
+            history_before = None
+
     config = SiteConfig(name=name, base_url=base_url, org_code=org_code, footer=footer, topics=list(topics),
                         columns=columns, all_columns=all_columns, annual_reports_since=since, rules=rules,
                         holidays=holidays, workdays=workdays, display=display, lines=lines,
-                        digest=source.digest)
+                        digest=source.digest, index_no_year=index_no_year, history_before=history_before)
     if any(f.severity == ERROR for f in findings):
         return (config if columns else None), findings
     return config, findings

@@ -63,6 +63,8 @@ class Document:
     """Front matter key → line, for findings."""
     attachments: list[Attachment] = field(default_factory=list)
     is_bundle: bool = False
+    rules: dict = field(default_factory=dict)
+    """The document's own rule settings (same form as site.yml's `rules`), e.g. {wording: off} for verbatim text."""
 
     def line(self, key: str) -> int:
         """Line of a front matter key, else the first line of the file."""
@@ -89,6 +91,8 @@ class Normative(Document):
     written: dt.date | None = None
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
+    no_expiry: bool = False
+    """`valid_until: 长期`: no expiry, stated deliberately (national laws and many documents have none)."""
     validity: str | None = None
     """Typed validity; only checked against the derived one, never trusted."""
     amends: list[str] = field(default_factory=list)
@@ -168,7 +172,7 @@ KIND_CLASSES: dict[str, type[Document]] = {
 }
 
 # Fields that are the generator's own, never typed by editors.
-_INTERNAL = {"id", "source", "column", "body", "body_line", "lines", "attachments", "is_bundle"}
+_INTERNAL = {"id", "source", "column", "body", "body_line", "lines", "attachments", "is_bundle", "no_expiry"}
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,7 @@ FIELDS: dict[str, FieldSpec] = {
     "explanation": FieldSpec("起草说明", "text"),
     "basis": FieldSpec("政策依据", "text"),
     "feedback": FieldSpec("意见反馈", "text"),
+    "rules": FieldSpec("规则设置", "mapping"),
 }
 
 KIND_FIELDS: dict[str, set[str]] = {
@@ -315,6 +320,9 @@ def build_document(source: SourceFile, parsed: Parsed, body: Body | None, config
             continue
         if spec.type in _TEXTUAL:
             raw = parsed.text(key, raw)
+        if key == "valid_until" and isinstance(raw, str) and raw.strip() in NO_EXPIRY:
+            values["no_expiry"] = True
+            continue
         value = _coerce(key, spec, raw, lines, problem)
         if value is not None:
             values[key] = value
@@ -348,6 +356,9 @@ _EXAMPLES = {
     "closes": "，例如 closes: 2023-06-30",
 }
 
+
+NO_EXPIRY = ("长期", "长期有效")
+"""What `valid_until` may say instead of a date when a document has no expiry."""
 
 _TEXTUAL = {"text", "texts", "ref", "refs"}
 """Field types whose value is the characters typed (a 电话 or 文号 is never a number)."""

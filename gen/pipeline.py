@@ -146,7 +146,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
     if site is not None:
         with Timer(timings, progress)("check"):
             findings += rules.run(site, today, spread=True)
-        findings = rules.apply_overrides(findings, site.config.rules)
+        findings = rules.apply_overrides(findings, site.config.rules, rules.document_settings(site))
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
 
@@ -188,7 +188,7 @@ def build(options: Options) -> Result:
 
     def checked(found: list[Finding]) -> bool:
         """Record all findings; True when there is no error."""
-        result.findings = sorted_findings(rules.apply_overrides(loaded + found, site.config.rules))
+        result.findings = sorted_findings(rules.apply_overrides(loaded + found, site.config.rules, rules.document_settings(site)))
         return result.errors == 0
     if not checked([]):  # the loader found errors already: report the rules' findings too, render nothing
         with stage("check"):
@@ -506,12 +506,35 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
         elif owner is None:
             assets.append(file)
         elif boundary.suffix_of(file.rel) in boundary.DOWNLOAD_VERSIONS or file.rel in names(owner):
-            owner.attachments.append(make_attachment(file, owner.source.rel[: -len("/index.md")]))
+            attachment = make_attachment(file, owner.source.rel[: -len("/index.md")])
+            if attachment.is_download and _named_as_something_else(owner, file.rel):
+                attachment.is_download = False  # listed by its own name, never as the document's 「Word版」
+            owner.attachments.append(attachment)
         else:
             excluded.append(Excluded(file, owner, (
                 f"它在文档“{owner.title or owner.id}”的目录中，但不是该文档的 Word/PDF/OFD 版本，正文和前置信息也没有链接它，"
                 "不会发布。如果它是附件，请在正文中链接它（例如 [附件名](文件名)）；否则请删除或移出该目录。")))
     return assets, excluded
+
+
+_OTHER_MATERIAL = ("附件", "起草说明", "编制说明", "政策依据", "依据", "说明", "附表", "清单", "名单", "目录", "解读", "图解")
+
+
+def _named_as_something_else(doc: Document, rel: str) -> bool:
+    """Whether a Word/PDF/OFD file of a bundle is another material, not the document's own version
+    (content-model: Downloads): named by `explanation` or `basis`, linked from the body as an
+    附件/说明/依据…, or so named itself."""
+    folder = rel.rsplit("/", 1)[0]
+    for key in ("explanation", "basis"):
+        value = getattr(doc, key, None)
+        if isinstance(value, str) and boundary.link_path(doc.source.rel, value.strip()) == rel:
+            return True
+    if any(word in rel[len(folder) + 1:] for word in ("附件", "起草说明", "编制说明", "政策依据", "附表")):
+        return True
+    for link in doc.body.links if doc.body is not None and doc.body.may_have_markup() else []:
+        if boundary.link_path(doc.source.rel, link.url) == rel and any(w in link.text for w in _OTHER_MATERIAL):
+            return True
+    return False
 
 
 def _link_problem(file: sources.SourceFile, bundles: dict[str, Document]) -> tuple[str, str] | None:

@@ -172,7 +172,7 @@ class Preview:
                 rules.load_all()  # never import in the child: another thread may hold the import lock
                 child = parallel.fork_call(lambda: rules.run(site, self.today))
         found += child() if fork else rules.run(site, self.today)
-        findings = sorted_findings(rules.apply_overrides(found, site.config.rules))
+        findings = sorted_findings(rules.apply_overrides(found, site.config.rules, rules.document_settings(site)))
         with self.lock:
             if self.site is site:
                 self.findings = findings

@@ -440,14 +440,30 @@ class Renderer:
                     target = site.resolve(ref)
                     if target is not None and site.is_public(target):
                         acted.append((action, self.item(target)))
-        downloads = [Download(a.name, page_path(doc.id)[: -len("index.html")] + a.name, a.format, _size(a.size))
-                     for a in doc.downloads]
+        folder = page_path(doc.id)[: -len("index.html")]
+        downloads = [Download(a.name, folder + a.name, a.format, _size(a.size)) for a in doc.downloads]
+        others = [Download(self._attachment_title(doc, a.name), folder + a.name, a.format, _size(a.size))
+                  for a in doc.attachments if not a.is_download and a.format not in ("图片", "视频", "音频")]
         body = Lazy(doc.source, lambda: markdown.render(doc.body, self._rewriter(doc.source, path))) if doc.body else ""
         return self.page(
             "document.html", path, doc.title, crumbs, doc=doc, meta=self._meta(doc, validity), body=body,
-            downloads=downloads, interprets=interprets, interpretations=interpretations, acted=acted,
+            downloads=downloads, others=others, interprets=interprets, interpretations=interpretations, acted=acted,
             banner=self._banner(doc, validity), report=self._report(doc), consultation=self._consultation(doc),
             feedback=self._feedback(doc))
+
+    def _attachment_title(self, doc: Document, name: str) -> str:
+        """What a document's other attachment is called: 起草说明 / 政策依据 when front matter names
+        it so, else the text of the body link to it, else its file name."""
+        for key, title in (("explanation", "起草说明"), ("basis", "政策依据")):
+            if getattr(doc, key, None) == name:
+                return title
+        if doc.body is not None and doc.body.may_have_markup():
+            from .boundary import link_path
+            folder = doc.source.rel.rsplit("/", 1)[0]
+            for link in doc.body.links:
+                if link_path(doc.source.rel, link.url) == f"{folder}/{name}" and link.text.strip():
+                    return link.text.strip()
+        return name
 
     def catalogue_page(self, catalogue: Catalogue) -> Page:
         crumbs = self.crumbs_for(catalogue.column, Crumb(catalogue.title, None))
@@ -554,6 +570,8 @@ class Renderer:
                 rows.append(("施行日期", _date(doc.valid_from)))
             if doc.valid_until:
                 rows.append(("有效期至", _date(doc.valid_until)))
+            elif getattr(doc, "no_expiry", False):
+                rows.append(("有效期至", "长期"))
         if isinstance(doc, Plan):
             if doc.period:
                 rows.append(("规划期", doc.period))

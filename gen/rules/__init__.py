@@ -86,11 +86,17 @@ def severity_for(config_rules: dict[str, Any], rule_id: str, found: str) -> str:
     return found
 
 
-def apply_overrides(findings: Iterable[Finding], config_rules: dict[str, Any]) -> list[Finding]:
-    """Apply per-rule severity overrides; drop findings of rules switched off."""
+def apply_overrides(findings: Iterable[Finding], config_rules: dict[str, Any],
+                    per_file: dict[str, dict[str, Any]] | None = None) -> list[Finding]:
+    """Apply per-rule severity overrides (a document's own `rules` before site.yml's); drop findings
+    of rules switched off. `per_file`: a file as findings show it → its own settings."""
     result = []
+    per_file = per_file or {}
     for f in findings:
+        own = per_file.get(f.file)
         severity = severity_for(config_rules, f.rule, f.severity)
+        if own is not None and own.get(f.rule) is not None:
+            severity = severity_for(own, f.rule, severity)
         if severity != OFF:
             result.append(f if severity == f.severity else f.with_severity(severity))
     return result
@@ -104,7 +110,7 @@ def run(site: Site, today: dt.date, spread: bool = False) -> list[Finding]:
     """
     load_all()
     ctx = Context(site, today)
-    findings: list[Finding] = check_settings(site.config)
+    findings: list[Finding] = check_settings(site.config, site)
     active = [r for r in RULES.values() if r.check is not None and severity_for(site.config.rules, r.id, r.severity) != OFF]
 
     def check(batch: list[Rule]) -> list[Finding]:
@@ -134,18 +140,44 @@ def setting_problem(default: Any, value: Any) -> str | None:
     return None
 
 
-def check_settings(config: Any) -> list[Finding]:
-    """Report `site.yml: rules` entries that name no rule, no threshold, or a wrong value."""
+def document_settings(site: Site) -> dict[str, dict[str, Any]]:
+    """Each document's own rule settings (front matter `rules`), by the file as findings show it."""
+    return {doc.source.display: doc.rules for doc in site.documents if doc.rules}
+
+
+def overridden(site: Site) -> list[dict[str, Any]]:
+    """Every rule setting a document makes for itself, with its reason: what `check --format json` lists."""
+    listing = []
+    for doc in sorted(site.documents, key=lambda d: d.id):
+        for rule_id, value in (doc.rules or {}).items():
+            setting = value.get("severity", value) if isinstance(value, dict) else value
+            reason = value.get("reason") if isinstance(value, dict) else None
+            listing.append({"file": doc.source.display, "line": doc.line(f"rules.{rule_id}"), "rule": str(rule_id),
+                            "setting": setting if isinstance(setting, str) else ("off" if setting is False else setting),
+                            "reason": reason})
+    return listing
+
+
+def check_settings(config: Any, site: Site | None = None) -> list[Finding]:
+    """Report `rules` entries of site.yml (and of documents' front matter) that name no rule, no
+    threshold, or a wrong value."""
+    findings = _check_rules(config.rules, config.display, config.line)
+    for doc in site.documents if site is not None else []:
+        if doc.rules:
+            findings += _check_rules(doc.rules, doc.source.display, doc.line)
+    return findings
+
+
+def _check_rules(settings: dict[str, Any], display: str, line_of: Callable[[str], int]) -> list[Finding]:
     import difflib
     load_all()
     findings: list[Finding] = []
-    display = config.display
 
     def problem(key: str, message: str) -> None:
-        findings.append(Finding(display, config.line(key), "front-matter-invalid", ERROR, message))
+        findings.append(Finding(display, line_of(key), "front-matter-invalid", ERROR, message))
 
     severities = f"{ERROR}、{WARNING}、{OFF}"
-    for rule_id, value in config.rules.items():
+    for rule_id, value in settings.items():
         rule_id = str(rule_id)
         known = RULES.get(rule_id)
         if known is None:
@@ -165,6 +197,8 @@ def check_settings(config: Any) -> list[Finding]:
             if name == "severity":
                 if not (setting is False or setting in (ERROR, WARNING, OFF)):
                     problem(key, f"规则“{rule_id}”的严重程度“{setting}”无效，可用的值：{severities}。")
+                continue
+            if name == "reason":  # why the setting is made, for whoever reads it later
                 continue
             if name not in known.defaults:
                 names = ["severity", *known.defaults]
@@ -191,6 +225,14 @@ def documents(ctx: Context, *kinds: str) -> Iterator:
     for doc in ctx.site.documents:
         if not kinds or doc.kind in kinds:
             yield doc
+
+
+def historical(ctx: Context, doc) -> bool:
+    """Whether a document predates `history_before` in site.yml (imported from an older system): it is
+    listed and searched, but not held to the timeliness and interpretation rules."""
+    before = ctx.config.history_before
+    day = getattr(doc, "written", None) or doc.published
+    return before is not None and day is not None and day < before
 
 
 def max_text_bytes(config_rules: dict[str, Any]) -> int:

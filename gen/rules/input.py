@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import Context, documents, loader_rule, rule
 from ..findings import ERROR, WARNING, Finding
 from ..model import Document, Normative
+from ..site import normalize_doc_no
 from .common import looks_like_reference
 
 loader_rule("encoding", ERROR, "文件不是 UTF-8 编码（GBK 文件会被点名并给出转换方法）")
@@ -17,7 +18,7 @@ loader_rule("field-missing", ERROR, "缺少该类别必填的字段")
 loader_rule("content-layout", ERROR, "文件放置不符合目录约定：不在任何栏目目录下、栏目目录中直接放 index.md、一个文档目录里有第二个 .md、两个文件对应同一网址")
 loader_rule("file-too-large", ERROR, "Markdown/YAML 文件超过大小上限（默认 5 MB），请拆分或改为附件", max_bytes=5 * 1024 * 1024)
 
-_DOC_NO = re.compile(r"^(?P<agency>[^〔〕\s\d]+)〔(?P<year>\d{4})〕(?P<num>[1-9]\d*)号$")
+_DOC_NO = re.compile(r"^(?P<agency>[^〔〕\s\d]+)〔(?P<year>[0-9]{4})〕(?P<num>[1-9][0-9]*)号$")
 _DOC_NO_LOOSE = re.compile(r"^(?P<agency>[^\d\s\[\]［］【】()（）〔〕﹝﹞]+?)\s*[\[［【(（〔﹝]\s*(?P<year>\d{4})\s*[\]］】)）〕﹞]\s*第?\s*(?P<num>\d+)\s*号$")
 
 
@@ -39,22 +40,33 @@ def date_invalid(ctx: Context):
                               f"有效期截止日期 {valid_until} 早于施行日期 {valid_from}。请核对 valid_from 和 valid_until。")
 
 
+_ORDER_NO = re.compile(r"^\S*令第[1-9][0-9]*号$")
+"""令 numbers (国务院令第722号): 第 belongs there, and GB/T 9704's 〔〕 rule is for 文件 numbers."""
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def corrected_doc_no(doc_no: str) -> str | None:
-    """The GB/T 9704 form of a 文号 written with the wrong brackets, 第 or zero padding."""
+    """The GB/T 9704 form of a 文号 written with the wrong brackets, 第, zero padding or full-width digits."""
     match = _DOC_NO_LOOSE.match(doc_no.strip())
     if not match:
         return None
-    return f"{match['agency']}〔{match['year']}〕{int(match['num'])}号"
+    return f"{match['agency'].strip()}〔{int(match['year'])}〕{int(match['num'])}号"
+
+
+def valid_doc_no(doc_no: str) -> bool:
+    return _DOC_NO.match(doc_no) is not None or _ORDER_NO.match(doc_no) is not None
 
 
 @rule("doc-no-format", ERROR, "文号不符合 GB/T 9704“机关代字〔年份〕序号号”格式（方括号、圆括号、【】、“第”、序号前补零）")
 def doc_no_format(ctx: Context):
     for doc in documents(ctx, "normative", "policy", "plan"):
         doc_no = doc.doc_no
-        if not doc_no or _DOC_NO.match(doc_no):
+        if not doc_no or valid_doc_no(doc_no):
             continue
         fixed = corrected_doc_no(doc_no)
         problems = []
+        if doc_no.translate(_WIDE_DIGITS) != doc_no:
+            problems.append("数字应使用半角阿拉伯数字")
         if re.search(r"[\[\]［］【】()（）﹝﹞]", doc_no):
             problems.append("年份应使用六角括号〔〕")
         if "第" in doc_no:
@@ -64,7 +76,13 @@ def doc_no_format(ctx: Context):
         if re.search(r"\s", doc_no):
             problems.append("不应含空格")
         why = "，".join(problems) or "应为“机关代字〔年份〕序号号”"
-        suggestion = f"应改为“{fixed}”。" if fixed and fixed != doc_no else "例如：示人社发〔2023〕3号。"
+        taken = [d for d in ctx.site.by_doc_no.get(normalize_doc_no(fixed), []) if d is not doc] if fixed else []
+        if taken:
+            suggestion = (f"规范写法“{fixed}”已是 {taken[0].source.display} 的文号，请核对本文件的文号。")
+        elif fixed and fixed != doc_no:
+            suggestion = f"应改为“{fixed}”。"
+        else:
+            suggestion = "例如：示人社发〔2023〕3号；令的编号写作“××令第N号”。"
         yield ctx.finding("doc-no-format", doc, "doc_no", f"文号“{doc_no}”格式不规范：{why}（GB/T 9704-2012）。{suggestion}")
 
 
@@ -80,23 +98,41 @@ def doc_no_year(ctx: Context):
                               "请核对文号或成文日期。")
 
 
-@rule("index-no-format", ERROR, "索引号不是“机构代码/年份-序号（5 位以上）”，或年份不是发布年份")
+@rule("index-no-format", ERROR, "索引号不是“机构代码/年份-序号（5 位以上）”，或年份不是发布年份（或按设置为成文年份）")
 def index_no_format(ctx: Context):
     org = ctx.config.org_code
-    pattern = re.compile(rf"^{re.escape(org)}/(\d{{4}})-(\d{{5,}})$")
+    pattern = re.compile(rf"^{re.escape(org)}/([0-9]{{4}})-([0-9]{{5,}})$")
+    by_written = ctx.config.index_no_year == "written"
     for doc in documents(ctx):
         if not doc.index_no:
             continue
         match = pattern.match(doc.index_no)
-        year = doc.published.year if doc.published else None
+        written = getattr(doc, "written", None)
+        day = (written or doc.published) if by_written else doc.published
+        year = day.year if day else None
+        which = "成文" if by_written and written else "发布"
         if not match:
-            sequence = re.search(r"(\d+)$", doc.index_no)
-            example = f"{org}/{year or 'YYYY'}-{int(sequence[1]):05d}" if sequence else f"{org}/{year or 'YYYY'}-00001"
+            sequence = re.search(r"([0-9]+)$", doc.index_no.translate(_WIDE_DIGITS))
+            example = _free_index_no(ctx, doc, year, int(sequence[1]) if sequence else 1)
             yield ctx.finding("index-no-format", doc, "index_no",
-                              f"索引号“{doc.index_no}”格式不对，应为“机构代码/发布年份-5位以上序号”，例如 {example}。")
+                              f"索引号“{doc.index_no}”格式不对，应为“机构代码/{which}年份-5位以上序号”，例如 {example}。")
         elif year and int(match[1]) != year:
             yield ctx.finding("index-no-format", doc, "index_no",
-                              f"索引号中的年份 {match[1]} 与发布日期 {doc.published} 的年份不一致，应为 {org}/{year}-{match[2]}。")
+                              f"索引号中的年份 {match[1]} 与{which}日期 {day} 的年份不一致，应为 "
+                              f"{_free_index_no(ctx, doc, year, int(match[2]), len(match[2]))}。")
+
+
+def _free_index_no(ctx: Context, doc, year: int | None, serial: int, width: int = 5) -> str:
+    """`org/year-serial`, or the next serial of that year no other document has: a suggestion never collides."""
+    org = ctx.config.org_code
+    if year is None:
+        return f"{org}/YYYY-{serial:0{width}d}"
+    serial = max(serial, 1)
+    while True:
+        candidate = f"{org}/{year}-{serial:0{width}d}"
+        if not [d for d in ctx.site.by_index_no.get(candidate, []) if d is not doc]:
+            return candidate
+        serial += 1
 
 
 @rule("duplicate", ERROR, "两个文档的索引号相同，或两个规范性文件/政策文件的文号相同")

@@ -6,7 +6,7 @@ import re
 from posixpath import splitext
 from urllib.parse import urlsplit
 
-from . import Context, documents, rule
+from . import Context, documents, historical, rule
 from .. import markdown
 from .common import calendar_missing, workday_deadline
 from ..findings import ERROR, WARNING
@@ -59,7 +59,7 @@ def interpretation_missing(ctx: Context):
                               "请补上 no_interpretation_reason（例如：仅涉及内部工作安排，不直接涉及公众切身利益）；"
                               "否则删除 needs_interpretation，按“应解读、尽解读”配发解读。")
     for doc in documents(ctx, "normative", "policy", "plan"):
-        if not needs_interpretation(ctx, doc):
+        if not needs_interpretation(ctx, doc) or historical(ctx, doc):
             continue
         interps = _interpretations(ctx, doc)
         if any(i.published and i.published <= ctx.today for i in interps):
@@ -95,7 +95,8 @@ def _targets(ctx: Context):
 def interpretation_late(ctx: Context):
     days = deadline_days(ctx)
     for interp, target in _targets(ctx):
-        if interp.published is None or target.published is None or interp.published <= target.published:
+        if interp.published is None or target.published is None or interp.published <= target.published \
+                or historical(ctx, target):
             continue
         deadline = _due(ctx, target)
         if deadline.unknown_year is not None:
@@ -227,7 +228,7 @@ def interpretation_headings_only(ctx: Context):
     minimum = int(ctx.setting("interpretation-headings-only", "min_headings"))
     per_heading = int(ctx.setting("interpretation-headings-only", "prose_per_heading"))
     for interp in documents(ctx, "interpretation"):
-        if interp.body is None or interp.draft or not may_have_headings(interp.body.source):
+        if interp.body is None or interp.draft or not may_have_headings(interp.body.source) or questions_and_answers(interp):
             continue
         # Counted on the outline; the lines of the body's analysis are only needed for a finding.
         sections = _sections([(level, 0, text) for level, text in markdown.outline(interp.body.source)])
@@ -241,6 +242,19 @@ def interpretation_headings_only(ctx: Context):
             yield ctx.finding("interpretation-headings-only", interp, thin[0][0],
                               f"解读有 {len(sections)} 个小标题，其中 {len(thin)} 个下面的说明不足 {per_heading} 字，"
                               "像是罗列小标题。请在每个小标题下用几句话讲清政策背景、具体措施和办理方式。")
+
+
+_QUESTION = re.compile(r"^[ \t>#*]*(?:问[:：]|Q[:：．.]|[^\n]{2,80}[？?][ \t*]*$)", re.M)
+_ANSWER = re.compile(r"^[ \t>*]*(?:答[:：]|A[:：．.])", re.M)
+
+
+def questions_and_answers(interp) -> bool:
+    """A 简明问答 interpretation (问/答 pairs): its headings are questions and short answers are its form,
+    not "罗列小标题"."""
+    if "简明问答" in (getattr(interp, "forms", None) or []):
+        return True
+    source = interp.body.source
+    return len(_QUESTION.findall(source)) >= 2 and (len(_ANSWER.findall(source)) >= 2 or "？" in source)
 
 
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)

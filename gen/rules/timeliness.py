@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import Context, documents, rule
+from . import Context, documents, historical, rule
 from .common import calendar_missing, workday_deadline
 from ..config import Column
 from ..findings import ERROR, WARNING, Finding
@@ -23,7 +23,7 @@ _EVERY_ZH = {"2w": "每两周", "month": "每月", "quarter": "每季度", "6m":
 def publish_late(ctx: Context):
     for doc in documents(ctx, "normative", "policy"):
         if doc.draft or doc.disclosure != PUBLIC or doc.written is None or doc.published is None \
-                or doc.published <= doc.written:
+                or doc.published <= doc.written or historical(ctx, doc):
             continue
         # A per-kind limit (normative_days: 7, as seed 002) overrides the general one.
         days = ctx.setting("publish-late", f"{doc.kind}_days")

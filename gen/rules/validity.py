@@ -32,11 +32,13 @@ def validity_conflict(ctx: Context):
 def validity_period(ctx: Context):
     years = int(ctx.setting("validity-period", "years"))
     for doc in documents(ctx, "normative"):
-        if not ctx.site.is_public(doc):
+        # For the body's own normative documents: another body's (a law, a State Council order) sets its own terms.
+        if not ctx.site.is_public(doc) or doc.no_expiry or doc.issuer != ctx.config.name:
             continue
         if doc.valid_until is None:
             yield ctx.finding("validity-period", doc, 1,
-                              f"规范性文件未标注有效期。请填写 valid_until（有效期一般不超过 {years} 年）。")
+                              f"规范性文件未标注有效期。请填写 valid_until（有效期一般不超过 {years} 年）；"
+                              "确实长期有效的，写 valid_until: 长期。")
             continue
         start = doc.valid_from or doc.published
         if start and doc.valid_until > _add_years(start, years):
