@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from . import boundary, frontmatter, markdown, rules, sources
 from .config import RESERVED_PATHS, load_config
 from .findings import ERROR, WARNING, Finding, count, sorted_findings
 from .model import Catalogue, Document, build_catalogue, build_document, column_for
-from .site import ColumnIntro, Excluded, Site, make_attachment
+from .site import ColumnIntro, Excluded, FailedDocument, Site, make_attachment
 
 
 @dataclass
@@ -110,10 +111,10 @@ def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = 
     sources.enforce_limit(tree, rules.max_text_bytes(config.rules))
     findings = tree.findings + config_findings
     with stage("parse"):
-        documents, catalogues, intros, doc_findings = _parse(tree, config, known, alongside)
+        documents, catalogues, intros, doc_findings, failed = _parse(tree, config, known, alongside)
     findings += doc_findings
     with stage("model"):
-        site = _assemble(tree, config, documents, catalogues, intros, today, findings)
+        site = _assemble(tree, config, documents, catalogues, intros, today, findings, failed)
     return site, findings
 
 
@@ -308,14 +309,27 @@ def _read_and_model(batch: list[sources.SourceFile], config) -> list[tuple[str, 
     for source in batch:
         found: list[Finding] = []
         detached = None
+        fields: dict[str, str] = {}
         if sources.read_text(source, found):
             doc, doc_findings = parse_source(source, config)
             found += doc_findings
             if doc is not None:
                 detached = _detach(doc, positions)
+            else:
+                fields = failed_fields(source.text or "")
         source.text = None
-        result.append((source.digest, detached, found))
+        result.append((source.digest, detached, found, fields))
     return result
+
+
+_FIELD_LINE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M)
+
+
+def failed_fields(text: str) -> dict[str, str]:
+    """What a document whose front matter does not load says of itself, line by line (its 文号, what it
+    interprets, its year…): enough that findings elsewhere can name it instead of calling it missing."""
+    head = text[4: text.find("\n---", 4)] if text.startswith("---") else ""
+    return {key: value.strip("\"'") for key, value in _FIELD_LINE.findall(head) if value}
 
 
 def _detach(doc: Document, positions: dict[int, int]) -> tuple[type, dict]:
@@ -339,9 +353,10 @@ def _attach(detached: tuple[type, dict], source: sources.SourceFile, columns: li
 
 
 def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongside: Callable[[], object] | None = None
-           ) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding]]:
+           ) -> tuple[list[Document], list[Catalogue], list[ColumnIntro], list[Finding], list[FailedDocument]]:
     findings: list[Finding] = []
     documents: list[Document] = []
+    failed: list[FailedDocument] = []
     if known is not None:
         if alongside is not None:
             alongside()
@@ -357,20 +372,25 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
                 if doc is not None:
                     doc.column = column
             else:
+                text = source.text or ""
                 doc, doc_findings = parse_source(source, config)
-                known[source.rel] = (source.digest, doc, doc_findings)
+                known[source.rel] = (source.digest, doc, doc_findings, failed_fields(text) if doc is None else {})
             findings += doc_findings
             if doc is not None:
                 documents.append(doc)
+            else:
+                failed.append(FailedDocument(source, known[source.rel][3] if len(known[source.rel]) > 3 else {}))
     else:  # files not read yet (see load_site): read, parse and model them on every core
         from . import parallel
         parts, _ = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents,
                                        (lambda: alongside() or True) if alongside is not None else None)
-        for source, (digest, detached, found) in zip(tree.documents, (item for part in parts for item in part)):
+        for source, (digest, detached, found, fields) in zip(tree.documents, (item for part in parts for item in part)):
             source.digest = digest
             findings += found
             if detached is not None:
                 documents.append(_attach(detached, source, config.all_columns))
+            else:
+                failed.append(FailedDocument(source, fields))
     catalogues: list[Catalogue] = []
     for source in tree.catalogues:
         parsed = frontmatter.parse_yaml(source.text or "", source.display)
@@ -398,7 +418,7 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
         findings += body.findings
         title = (parsed.data or {}).get("title")
         intros.append(ColumnIntro(column=column, source=source, title=str(title) if title else None, body=body))
-    return documents, catalogues, intros, findings
+    return documents, catalogues, intros, findings, failed
 
 
 def _intro_keys(parsed: frontmatter.Parsed, source: sources.SourceFile) -> list[Finding]:
@@ -419,7 +439,8 @@ def _intro_keys(parsed: frontmatter.Parsed, source: sources.SourceFile) -> list[
 
 
 def _assemble(tree: sources.ContentTree, config, documents: list[Document], catalogues: list[Catalogue],
-              intros: list[ColumnIntro], today: dt.date, findings: list[Finding]) -> Site:
+              intros: list[ColumnIntro], today: dt.date, findings: list[Finding],
+              failed: list[FailedDocument] = ()) -> Site:
     """Attach bundle files to their documents and report layout collisions."""
     for doc in documents:
         doc.attachments = []  # a document object may be reused from the previous assembly (preview)
@@ -446,7 +467,10 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
         seen[doc.id] = doc
         kept.append(doc)
     texts = [*tree.documents, *tree.column_intros, *tree.catalogues, *(f for f in (tree.site_config, tree.wordlist) if f)]
-    assets, excluded = boundary_files(tree.files, bundles, seen, texts)
+    # The folder of a document that failed to load is still its folder: its files are neither loose nor stray.
+    broken = {f.source.rel[: -len("/index.md")] for f in failed if f.source.rel.endswith("/index.md")}
+    files = [f for f in tree.files if not any(f.rel.startswith(folder + "/") for folder in broken)] if broken else tree.files
+    assets, excluded = boundary_files(files, bundles, seen, texts)
     kept_catalogues = []
     for catalogue in catalogues:
         if catalogue.id in seen or catalogue.id in column_folders:
@@ -456,7 +480,7 @@ def _assemble(tree: sources.ContentTree, config, documents: list[Document], cata
         kept_catalogues.append(catalogue)
     return Site(config=config, today=today, root=tree.root, documents=kept, catalogues=kept_catalogues,
                 intros={i.column.id: i for i in intros}, assets=assets, excluded=excluded,
-                wordlist=tree.wordlist)
+                wordlist=tree.wordlist, failed=list(failed))
 
 
 def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document], kept: dict[str, Document],

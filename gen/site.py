@@ -90,6 +90,21 @@ class Excluded:
 
 
 @dataclass
+class FailedDocument:
+    """A document file whose front matter did not load: its own finding says why. Findings
+    elsewhere name it as such, never as missing or not public."""
+
+    source: SourceFile
+    fields: dict[str, str]
+    """`key: value` lines of its front matter as far as they could be read (see `pipeline.failed_fields`)."""
+
+    @property
+    def id(self) -> str:
+        rel = self.source.rel
+        return rel[: -len("/index.md")] if rel.endswith("/index.md") else rel[: -len(".md")]
+
+
+@dataclass
 class Publication:
     """What the publication boundary lets out (`Site.publication`)."""
 
@@ -118,6 +133,8 @@ class Site:
     excluded: list[Excluded] = field(default_factory=list)
     """Files the boundary keeps out whoever links them, and bundle files their document does not name."""
     wordlist: SourceFile | None = None
+    failed: list[FailedDocument] = field(default_factory=list)
+    """Document files that did not load."""
     findings: list[Finding] = field(default_factory=list)
     """Structural findings met while assembling (collisions)."""
 
@@ -142,6 +159,20 @@ class Site:
         self._validity_cache: dict[tuple[str, dt.date], Validity] = {}
 
     # --- references -------------------------------------------------------------------------
+
+    def failed_reference(self, ref: str | None) -> FailedDocument | None:
+        """The document that failed to load which a reference (id or 文号) names, if it is one."""
+        if not ref or not self.failed:
+            return None
+        key = ref.strip().strip("/")
+        for suffix in ("/index.md", ".md"):
+            if key.endswith(suffix):
+                key = key[: -len(suffix)]
+        wanted = normalize_doc_no(ref)
+        for failed in self.failed:
+            if failed.id == key or (failed.fields.get("doc_no") and normalize_doc_no(failed.fields["doc_no"]) == wanted):
+                return failed
+        return None
 
     def resolve(self, ref: str | None) -> Document | None:
         """Find the document a front matter reference names, by id or by 文号."""

@@ -167,3 +167,33 @@ def test_a_question_and_answer_interpretation_is_not_headings_only(tmp_path):
     files = {"normative/a.md": _normative(1), "interpretation/qa.md": interp(11, qa, "文字"),
              "interpretation/qa2.md": interp(12, headings, "简明问答"), "interpretation/h.md": interp(13, headings, "文字")}
     assert _found(tmp_path, files, "interpretation-headings-only") == {"interpretation/h.md:9 [interpretation-headings-only]"}
+
+
+# --- a broken file misleads about no other ------------------------------------------------------
+
+def test_a_document_that_fails_to_load_is_the_only_one_blamed(tmp_path):
+    from conftest import PDF_BYTES, docx_bytes
+    broken = _normative(1).replace("topic: 就业创业", "topic: [就业创业")  # unclosed bracket: YAML fails
+    interp = doc(f"""
+        title: 解读
+        index_no: "{ORG}/2026-00011"
+        published: 2026-03-03
+        interprets: 测人社发〔2026〕1号
+        drafter: 就业股
+        """, "请见[原文](../normative/a/index.md)。\n")
+    report_broken = doc(f'title: 2025年年报\nindex_no: "{ORG}/2026-00012"\npublished: 2026-01-20\nyear: 2025\nactive: [')
+    yml = MINIMAL_SITE_YML.replace("rules: {}", "annual_reports_since: 2025\nrules: {interpretation-forms: off}").replace(
+        "  - {id: policy, title: 其他政策文件, folder: policy, kind: policy}\n", "").replace(
+        "  - {id: news,", "  - {id: annual-report, title: 年报, folder: annual-report, kind: annual_report}\n  - {id: news,")
+    files = {"normative/a/index.md": broken, "normative/a/a.pdf": PDF_BYTES, "normative/a/a.docx": docx_bytes(),
+             "normative/a/chart.png": b"\x89PNG\r\n\x1a\n", "interpretation/i.md": interp,
+             "news/n.md": doc(f'title: 动态\nindex_no: "{ORG}/2026-00014"\npublished: 2026-03-03'),
+             "annual-report/r2025.md": report_broken}
+    findings = check(write_site(tmp_path, files, yml))
+    errors = {f"{f.file.split('content/', 1)[1]}:{f.rule}" for f in findings if f.severity == "error"}
+    assert errors == {"normative/a/index.md:front-matter-invalid", "annual-report/r2025.md:front-matter-invalid"}
+    about_others = [f for f in findings if "normative/a/" not in f.file and "r2025" not in f.file]
+    assert {(f.file.split("content/", 1)[1], f.rule) for f in about_others} == {
+        ("interpretation/i.md", "ref-unknown"), ("interpretation/i.md", "link-broken")}
+    assert all(f.severity == "warning" and "normative/a/index.md" in f.message and "这里不用改" in f.message
+               for f in about_others)

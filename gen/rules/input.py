@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import Context, documents, loader_rule, rule
 from ..findings import ERROR, WARNING, Finding
 from ..model import Document, Normative
+from ..boundary import link_path
 from ..site import normalize_doc_no
 from .common import looks_like_reference
 
@@ -159,6 +160,13 @@ def topic_unknown(ctx: Context):
                               f"主题分类“{doc.topic}”不在 site.yml 的 topics 中。{hint}可用的值：{'、'.join(topics)}。")
 
 
+def failed_message(ref: str, failed) -> str:
+    """What a finding says of a reference or link to a document that failed to load: it exists, it has
+    its own error, and nothing is to be changed here."""
+    return (f"引用的“{ref}”是 {failed.source.display}，该文件本身有错误、未能读取（见该文件的错误提示）。"
+            "这里不用改：修正那个文件后，此处的引用会自动生效。")
+
+
 def suggest_refs(ctx: Context, ref: str) -> str:
     """The closest ids and 文号 to a reference that names nothing."""
     candidates = list(ctx.site.by_id) + [d.doc_no for docs in ctx.site.by_doc_no.values() for d in docs]
@@ -180,7 +188,10 @@ def ref_unknown(ctx: Context):
             refs.append(("feedback", doc.feedback))  # feedback may also be plain text
         for key, ref in refs:
             target = site.resolve(ref)
-            if target is None:
+            failed = site.failed_reference(ref) if target is None else None
+            if failed is not None:
+                yield ctx.finding("ref-unknown", doc, key, failed_message(ref, failed), severity=WARNING)
+            elif target is None:
                 yield ctx.finding("ref-unknown", doc, key, f"引用的文件“{ref}”不存在。{suggest_refs(ctx, ref)}")
             elif target is doc and key == "feedback":  # interprets, amends and repeals: relation-impossible
                 yield ctx.finding("ref-unknown", doc, key, "意见反馈不能引用本文件自己。请填写反馈文件的 id 或文号，或直接写反馈情况。")
@@ -215,6 +226,10 @@ def link_broken(ctx: Context):
                                   "归档包中也会缺失。请把图片下载后放进本文档的目录，再用文件名引用。")
                 continue
             if target.kind == "broken":
+                failed = site.failed_reference(link_path(doc.source.rel, link.url) or "")
+                if failed is not None:
+                    yield ctx.finding("link-broken", doc, link.line, failed_message(link.url, failed), severity=WARNING)
+                    continue
                 path = urlsplit(link.url).path
                 if _DOWNLOAD.search(path):
                     yield ctx.finding("link-broken", doc, link.line,

@@ -58,8 +58,10 @@ def interpretation_missing(ctx: Context):
                               "写了 needs_interpretation: false（不需要解读），但没有写不解读的理由。"
                               "请补上 no_interpretation_reason（例如：仅涉及内部工作安排，不直接涉及公众切身利益）；"
                               "否则删除 needs_interpretation，按“应解读、尽解读”配发解读。")
+    # An interpretation that failed to load still names its document: that document is not told it has none.
+    pending = {id(target) for f in ctx.site.failed if (target := ctx.site.resolve(f.fields.get("interprets"))) is not None}
     for doc in documents(ctx, "normative", "policy", "plan"):
-        if not needs_interpretation(ctx, doc) or historical(ctx, doc):
+        if not needs_interpretation(ctx, doc) or historical(ctx, doc) or id(doc) in pending:
             continue
         interps = _interpretations(ctx, doc)
         if any(i.published and i.published <= ctx.today for i in interps):

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import Context, documents, historical, rule
+from ..model import column_for
 from .common import calendar_missing, workday_deadline
 from ..config import Column
 from ..findings import ERROR, WARNING, Finding
@@ -44,7 +45,9 @@ def publish_late(ctx: Context):
 def column_empty(ctx: Context):
     # A grouping column (no folder) is empty only when everything under it is: column_count
     # adds the children, so one empty child does not make its parent blank.
-    empty = [c for c in ctx.config.all_columns if ctx.site.column_count(c) == 0]
+    holding_failed = {c.id for f in ctx.site.failed if (column := column_for(f.source.rel, ctx.config)) is not None
+                      for c in [column, *column.ancestors()]}
+    empty = [c for c in ctx.config.all_columns if ctx.site.column_count(c) == 0 and c.id not in holding_failed]
     error_at = int(ctx.setting("column-empty", "error_at"))
     severe = len(empty) >= error_at
     for column in empty:
