@@ -234,7 +234,7 @@ def build(options: Options) -> Result:
 def _cut_downloads(site: Site, cut: list[Path]) -> list[Finding]:
     """Warnings for downloads with more text than the search index takes from one file."""
     from .search_files import TEXT_LIMIT
-    by_location = {a.source.location: a.source for d in site.public_documents for a in d.downloads}
+    by_location = {a.source.location: a.source for d in site.public_documents for a in d.attachments}
     return [Finding(by_location[str(path)].display, 1, "file-too-large", WARNING,
                     f"附件的文字超过 {TEXT_LIMIT // 10000} 万字，站内搜索只收录前 {TEXT_LIMIT // 10000} 万字。"
                     "附件照常发布；如需全文可检索，请把它拆分为几个文件。")

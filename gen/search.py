@@ -119,12 +119,13 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
 
 
 def _public_downloads(site: Site) -> dict[str, list[Path]]:
-    """Page path → its Word and PDF files, for documents published in full only."""
+    """Page path → its Word and PDF files (.docx, .pdf), for documents published in full only."""
     from .render import page_path  # the one place that knows where a document's page is
     result = {}
     for doc in site.public_documents:
-        if site.is_public(doc):
-            result[page_path(doc.id)] = [a.source.path for a in doc.downloads]
+        if site.is_public(doc):  # its own versions and its other Word and PDF materials (起草说明, 附件…)
+            result[page_path(doc.id)] = [a.source.path for a in doc.attachments
+                                         if a.source.rel.lower().endswith((".docx", ".pdf"))]
     return result
 
 

@@ -108,10 +108,9 @@ def index_no_format(ctx: Context):
         if not doc.index_no:
             continue
         match = pattern.match(doc.index_no)
-        written = getattr(doc, "written", None)
-        day = (written or doc.published) if by_written else doc.published
+        day = _index_day(ctx, doc)
         year = day.year if day else None
-        which = "成文" if by_written and written else "发布"
+        which = "成文" if by_written and getattr(doc, "written", None) else "发布"
         if not match:
             sequence = re.search(r"([0-9]+)$", doc.index_no.translate(_WIDE_DIGITS))
             example = _free_index_no(ctx, doc, year, int(sequence[1]) if sequence else 1)
@@ -124,16 +123,38 @@ def index_no_format(ctx: Context):
 
 
 def _free_index_no(ctx: Context, doc, year: int | None, serial: int, width: int = 5) -> str:
-    """`org/year-serial`, or the next serial of that year no other document has: a suggestion never collides."""
+    """`org/year-serial`, or the next serial of that year that no other document has and that no
+    other suggestion proposes: applying every suggestion never makes two documents collide."""
     org = ctx.config.org_code
     if year is None:
         return f"{org}/YYYY-{serial:0{width}d}"
+    taken = _proposed_index_nos(ctx)
     serial = max(serial, 1)
     while True:
         candidate = f"{org}/{year}-{serial:0{width}d}"
-        if not [d for d in ctx.site.by_index_no.get(candidate, []) if d is not doc]:
+        if not [d for d in ctx.site.by_index_no.get(candidate, []) if d is not doc] and taken.get(candidate, doc) is doc:
             return candidate
         serial += 1
+
+
+def _proposed_index_nos(ctx: Context) -> dict[str, object]:
+    """索引号 → the document that a year correction gives it (its serial kept, the year put right)."""
+    org = ctx.config.org_code
+    pattern = re.compile(rf"^{re.escape(org)}/([0-9]{{4}})-([0-9]{{5,}})$")
+    proposed: dict[str, object] = {}
+    for doc in ctx.site.documents:
+        match = pattern.match(doc.index_no or "")
+        day = _index_day(ctx, doc)
+        if match and day:
+            proposed.setdefault(f"{org}/{day.year}-{match[2]}", doc)
+    return proposed
+
+
+def _index_day(ctx: Context, doc):
+    """The date whose year an 索引号 carries (site.yml `index_no_year`)."""
+    if ctx.config.index_no_year == "written":
+        return getattr(doc, "written", None) or doc.published
+    return doc.published
 
 
 @rule("duplicate", ERROR, "两个文档的索引号相同，或两个规范性文件/政策文件的文号相同")
