@@ -448,7 +448,8 @@ class Renderer:
         return self.page(
             "document.html", path, doc.title, crumbs, doc=doc, meta=self._meta(doc, validity), body=body,
             downloads=downloads, others=others, interprets=interprets, interpretations=interpretations, acted=acted,
-            banner=self._banner(doc, validity), report=self._report(doc), consultation=self._consultation(doc),
+            banner=self._banner(doc, validity), report=self._report(doc), report_years=self._report_years(doc),
+            consultation=self._consultation(doc),
             feedback=self._feedback(doc))
 
     def _attachment_title(self, doc: Document, name: str) -> str:
@@ -611,6 +612,22 @@ class Renderer:
             return None
         from .reports import report_tables  # the table layout lives with its vocabulary
         return report_tables(doc, self.site.normative_figures(doc.year))
+
+    def _report_years(self, doc: Document) -> tuple[Item | None, Item | None] | None:
+        """The previous and next year's public annual reports, so that a reader (and an inspector)
+        can hold one year against the other (seed 000 (四)3)."""
+        if not isinstance(doc, AnnualReport) or not isinstance(doc.year, int):
+            return None
+        by_year: dict[int, Document] = {}
+        for other in self.site.public_documents:
+            if isinstance(other, AnnualReport) and isinstance(other.year, int):
+                by_year.setdefault(other.year, other)
+        earlier = max((y for y in by_year if y < doc.year), default=None)
+        later = min((y for y in by_year if y > doc.year), default=None)
+        if earlier is None and later is None:
+            return None
+        return (self.item(by_year[earlier]) if earlier is not None else None,
+                self.item(by_year[later]) if later is not None else None)
 
     def _consultation(self, doc: Document) -> dict | None:
         if not isinstance(doc, Consultation):

@@ -334,3 +334,18 @@ def test_annual_report_carry_silent_when_consecutive_tables_agree(tmp_path):
              "annual-report/2025.md": report(2025, "2026-01-20", _applications([2, 0, 0, 0, 0, 1], [3, 0, 0, 0, 0, 0], [0] * 6), 92),
              "annual-report/2023.md": report(2023, "2024-01-20", "", 90)}
     assert run(tmp_path, files, "annual-report-carry")[0] == set()
+
+
+def test_an_annual_report_page_links_the_previous_and_next_years(tmp_path):
+    from conftest import build
+    files = {f"annual-report/r{y}.md": _year_report(y, "## 一、总体情况\n\n正文。\n", 90 + y - 2020) for y in (2022, 2023, 2025)}
+    files["annual-report/draft2024.md"] = _year_report(2024, "正文。\n", 99).replace("year: 2024", "year: 2024\ndraft: true")
+    out = tmp_path / "site"
+    yml = SITE_YML.replace("rules: {}", "rules: {column-empty: off, annual-report-gap: off}")
+    result = build(write_site(tmp_path, files, yml), out, search=False)
+    assert result.written, [(f.file, f.rule) for f in result.findings if f.severity == "error"]
+    page = (out / "annual-report/r2023/index.html").read_text(encoding="utf-8")
+    nav = page[page.index('class="report-years"'):page.index("</nav>", page.index('class="report-years"'))]
+    assert 'rel="prev" href="../r2022/index.html"' in nav and 'rel="next" href="../r2025/index.html"' in nav  # drafts skipped
+    first = (out / "annual-report/r2022/index.html").read_text(encoding="utf-8")
+    assert 'rel="prev"' not in first and 'rel="next"' in first
