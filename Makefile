@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# The example column is a snapshot of 2026-11-23; building it "as of" that day keeps it error-free.
-TODAY ?= 2026-11-23
+# The example column is a snapshot: its site.yml says `as_of: 2026-11-23`, and every command (gongkai new
+# too) computes as of that day. TODAY=YYYY-MM-DD overrides it.
+TODAY ?=
 # Debian packages need root: sudo when the user is not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -29,22 +30,85 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"“{value}”不是有效日期，应写成 YYYY-MM-DD") from None
 
 
+# argparse writes its own messages in English; these patterns give them in Chinese (its public
+# message texts, matched as printed, since argparse offers no other way to change them).
+def _choices(text: str) -> str:
+    return "、".join(choice.strip().strip("'") for choice in text.split(","))
+
+
+_ARGPARSE_ZH = [
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
+     lambda m: f"参数 {m[1]} 的值“{m[2]}”无效，可选：{_choices(m[3])}"),
+    (re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)"), lambda m: f"“{m[1]}”无效，可选：{_choices(m[2])}"),
+    (re.compile(r"the following arguments are required: (.*)"), lambda m: f"缺少必需的参数：{m[1]}"),
+    (re.compile(r"unrecognized arguments: (.*)"), lambda m: f"无法识别的参数：{m[1]}"),
+    (re.compile(r"argument (\S+): expected one argument"), lambda m: f"参数 {m[1]} 后面需要写一个值"),
+    (re.compile(r"argument (\S+): invalid int value: '([^']*)'"), lambda m: f"参数 {m[1]} 的值“{m[2]}”不是整数"),
+    (re.compile(r"argument (\S+): (.*)"), lambda m: f"参数 {m[1]}：{m[2]}"),
+]
+
+
+def _in_chinese(message: str) -> str:
+    for pattern, text in _ARGPARSE_ZH:
+        match = pattern.fullmatch(message)
+        if match:
+            return text(match)
+    return message
+
+
+_METAVARS = {"content": "目录", "today": "日期", "format": "格式", "out": "目录", "base_url": "网址", "host": "地址",
+             "port": "端口", "title": "标题", "column": "栏目", "interprets": "文件", "name": "文件名", "since": "日期",
+             "kind": "类别", "target": "平台"}
+"""Placeholders shown in usage and help (argparse would show the option's name in capitals)."""
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """Help, usage and errors in Chinese: arguments go into groups of our own titles, and the help
+    option is ours (argparse's default groups and help text are in English)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self.options = self.add_argument_group("选项")
+        self.options.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def add_argument(self, *args, **kwargs):
+        name = args[0].lstrip("-").replace("-", "_") if args else ""
+        if name in _METAVARS and kwargs.get("action") is None and "metavar" not in kwargs:
+            kwargs["metavar"] = _METAVARS[name]
+        if getattr(self, "options", None) is not None and args and args[0] not in ("-h", "--help"):
+            group = self.options if args[0].startswith("-") else self._arguments
+            return group.add_argument(*args, **kwargs)
+        return super().add_argument(*args, **kwargs)
+
+    @property
+    def _arguments(self):
+        if "arguments_group" not in self.__dict__:
+            self.__dict__["arguments_group"] = self.add_argument_group("参数")
+        return self.__dict__["arguments_group"]
+
     def error(self, message: str):  # usage errors exit 2, in Chinese
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: 参数错误：{message}", file=sys.stderr)
+        print(f"{self.prog}: 参数错误：{_in_chinese(message)}", file=sys.stderr)
         sys.exit(EXIT_USAGE)
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gongkai", description="政府信息公开专栏静态网站生成器")
-    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}", help="显示版本号并退出")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, title="命令",
+                                     metavar="命令")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
-        p.add_argument("--today", type=_date, default=None, help="用于有效性、禁发期和期限计算的日期 YYYY-MM-DD（默认今天）")
-        p.add_argument("--format", choices=("text", "json", "github", "codeclimate"), default="text",
+        p.add_argument("--today", type=_date, default=None, help="用于有效性、禁发期和期限计算的日期 YYYY-MM-DD（默认今天；site.yml 写了 as_of 时为该日）")
+        p.add_argument("--format", choices=("text", "json", "github", "codeclimate"), default="text", metavar="格式",
                        help="问题清单的输出格式：text 文字；json；github 为 GitHub Actions 注释；codeclimate 为 GitLab 代码质量报告")
         p.add_argument("--strict", action="store_true", help="有警告也以失败退出")
         p.add_argument("--quiet", "-q", action="store_true", help="只输出问题，不输出进度和汇总")
@@ -71,18 +135,20 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-watch", action="store_true", help="只生成并预览，不监视修改")
 
     init_ci = commands.add_parser("init-ci", help="为专栏的仓库写入持续集成配置（GitHub Actions、GitLab CI 或 pre-commit）")
-    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit"), help="写入哪一种配置")
+    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit"), help="写入哪一种配置：github、gitlab 或 pre-commit")
     init_ci.add_argument("--content", type=Path, default=Path("content"), help="内容目录（配置写在它的上一级目录）")
 
     new = commands.add_parser("new", help="按模板新建一个文档（带齐必填字段、下一个可用索引号和今天的日期）")
     new.add_argument("kind", choices=("normative", "policy", "interpretation", "guide", "annual_report", "consultation",
-                                      "article", "plan"), help="文档类别")
+                                      "article", "plan"),
+                     help="文档类别：normative 规范性文件、policy 政策文件、interpretation 解读、guide 指南、"
+                          "annual_report 年报、consultation 意见征集、article 其他公开信息、plan 规划")
     new.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
     new.add_argument("--title", default=None, help="标题")
     new.add_argument("--column", default=None, help="栏目 id（默认取该类别的第一个栏目）")
     new.add_argument("--interprets", default=None, help="解读所对应文件的 id 或文号（interpretation 必填）")
     new.add_argument("--name", default=None, help="文件名（不含 .md；默认按日期生成）")
-    new.add_argument("--today", type=_date, default=None, help="发布日期 YYYY-MM-DD（默认今天）")
+    new.add_argument("--today", type=_date, default=None, help="发布日期 YYYY-MM-DD（默认今天；site.yml 写了 as_of 时为该日）")
 
     archive = commands.add_parser("archive", help="生成移交档案馆、公共图书馆的离线归档包（BagIt 格式 zip）")
     common(archive)
@@ -133,6 +199,9 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     """Run one command; return its exit status. `keep` receives the command's result, so that the
     caller decides when its objects are freed (see `run`)."""
     args = make_parser().parse_args(argv)
+    if getattr(args, "today", None) is None and args.content.is_dir():
+        from .config import content_date
+        args.today = content_date(args.content)  # a snapshot (the example column) is computed as of its own day
     today = getattr(args, "today", None) or dt.date.today()
     if not args.content.is_dir():
         print(f"gongkai: 内容目录 {args.content} 不存在。请用 --content 指定，或在含有 content/ 的目录中运行。", file=sys.stderr)
@@ -198,14 +267,14 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
             if result.unchanged:
                 print(f"内容和模板自上次生成以来没有变化，{args.out}/ 保持不变（{result.pages} 个页面）。")
             elif result.written:
-                timing = "，".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+                timing = "，".join(f"{STAGES_ZH.get(k, k)} {v:.2f} 秒" for k, v in result.timings.items())
                 reused = f"，其中 {result.reused} 个未变化、沿用上次的结果" if result.reused else ""
                 print(f"已生成 {result.pages} 个页面到 {args.out}/{reused}（{timing}）。")
             else:
                 print("存在错误，未生成网站；原有网站保持不变。请按上面的提示修改后重试。")
         if args.command == "archive":
             if result.written:
-                timing = "，".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+                timing = "，".join(f"{STAGES_ZH.get(k, k)} {v:.2f} 秒" for k, v in result.timings.items())
                 print(f"已生成归档包 {result.path}：移交文件 {result.documents} 件、原件 {result.originals} 个，"
                       f"目录 {result.catalogue} 条；包内 {result.payload_files} 个文件，{result.size / 1024 / 1024:.1f} MB（{timing}）。")
             else:
@@ -234,8 +303,9 @@ def run() -> None:
     os._exit(code)
 
 
-STAGES_ZH = {"load": "读取内容", "parse": "解析文档", "model": "建立站点模型", "check": "检查规则", "render": "生成页面",
-             "index": "建立搜索索引", "write": "写入输出目录", "package": "打包"}
+STAGES_ZH = {"cache": "核对变化", "load": "读取内容", "parse": "解析文档", "model": "建立站点模型", "check": "检查规则", "render": "生成页面",
+             "index": "建立搜索索引", "write": "写入输出目录", "package": "打包", "originals": "收集原件",
+             "metadata": "生成目录", "warc": "网页归档", "bag": "校验清单", "zip": "压缩"}
 
 
 def _progress(args) -> "pipeline.Progress | None":
@@ -274,10 +344,20 @@ def _serve(args, today: dt.date, progress) -> int:
         print(format_findings(preview.findings, args.format, 0))
         print("site.yml 无法使用，不能生成预览。请按上面的提示修改后重试。", file=sys.stderr)
         return EXIT_FINDINGS
-    if args.no_watch:
-        print(format_findings(preview.check(), args.format, len(preview.site.documents)))
-        return serve(out, args.host, args.port)
-    live = Live(preview, args.host, args.port, [args.content, layouts], say)
+    try:
+        if args.no_watch:
+            print(format_findings(preview.check(), args.format, len(preview.site.documents)))
+            return serve(out, args.host, args.port)
+        live = Live(preview, args.host, args.port, [args.content, layouts], say)
+    except OSError as exc:
+        import errno
+        if exc.errno == errno.EADDRINUSE:
+            print(f"gongkai serve: 端口 {args.port} 已被占用（可能已有一个预览在运行）。请先停止它（Ctrl+C），"
+                  f"或换一个端口：gongkai serve --port {args.port + 1}（make serve PORT={args.port + 1}）。", file=sys.stderr)
+        else:
+            print(f"gongkai serve: 无法在 {args.host}:{args.port} 上提供预览：{exc.strerror or exc}。", file=sys.stderr)
+        preview.close()
+        return EXIT_USAGE
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     live.start()
     documents = len(preview.site.documents)

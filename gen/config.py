@@ -27,6 +27,17 @@ def valid_base_url(value: str) -> bool:
     return value == "/" or (_BASE_URL.fullmatch(value) is not None and not any(ord(c) < 32 for c in value))
 
 
+def content_date(content) -> dt.date | None:
+    """`as_of` of a content folder's site.yml, read without loading anything else (None when absent or unreadable)."""
+    import yaml
+    try:
+        data = yaml.safe_load((content / "site.yml").read_text(encoding="utf-8"))
+        value = data.get("as_of") if isinstance(data, dict) else None
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)) if value else None
+    except (OSError, ValueError, yaml.YAMLError):
+        return None
+
+
 def safe_path(value: str) -> bool:
     """Whether a column's id or folder is a relative path that stays inside the output folder:
     `/`-separated names, none empty, `.`-led or `..`, no backslash, drive colon or control character."""
@@ -102,6 +113,9 @@ class SiteConfig:
     """Digest of site.yml's bytes (part of every incremental page key)."""
     index_no_year: str = "published"
     """Which date's year an 索引号 carries: `published` (default) or `written` (gov.cn practice varies)."""
+    as_of: dt.date | None = None
+    """The content is a snapshot of this day (the example column): commands compute with it instead of
+    today unless told `--today`, and `gongkai new` stamps it."""
     history_before: dt.date | None = None
     """Documents written before this day were imported from an older system: listed and searched,
     not held to the timeliness and interpretation rules."""
@@ -143,7 +157,7 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
         return str(value)
 
     known = {"name", "base_url", "org_code", "footer", "topics", "columns", "annual_reports_since", "rules", "calendar",
-             "index_no_year", "history_before"}
+             "index_no_year", "history_before", "as_of"}
     for key in data:
         if key not in known:
             problem(str(key), f"site.yml 中有未知的键“{key}”。可用的键：{'、'.join(sorted(known))}。")
@@ -238,10 +252,19 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
             problem("history_before", f"history_before“{history_before}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
             history_before = None
 
+    as_of = data.get("as_of")
+    if as_of is not None:
+        try:
+            as_of = dt.date.fromisoformat(str(as_of))
+        except ValueError:
+            problem("as_of", f"as_of“{as_of}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
+            as_of = None
+
     config = SiteConfig(name=name, base_url=base_url, org_code=org_code, footer=footer, topics=list(topics),
                         columns=columns, all_columns=all_columns, annual_reports_since=since, rules=rules,
                         holidays=holidays, workdays=workdays, display=display, lines=lines,
-                        digest=source.digest, index_no_year=index_no_year, history_before=history_before)
+                        digest=source.digest, index_no_year=index_no_year, history_before=history_before,
+                        as_of=as_of)
     if any(f.severity == ERROR for f in findings):
         return (config if columns else None), findings
     return config, findings
