@@ -27,11 +27,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded) and nginx
+# for the test of the web server configuration `gongkai init` writes.
 install-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && { command -v nginx || [ -x /usr/sbin/nginx ]; }; } >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx >/dev/null; }
 
 # axe-core from the npm registry for the accessibility tests (version pinned in tests/axe/package-lock.json).
 install-axe:

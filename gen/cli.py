@@ -56,7 +56,8 @@ def _in_chinese(message: str) -> str:
     return message
 
 
-_METAVARS = {"content": "目录", "today": "日期", "format": "格式", "out": "目录", "base_url": "网址", "host": "地址",
+_METAVARS = {"folder": "目录", "org_code": "代码", "site_code": "标识码", "domain": "域名", "address": "地址",
+             "phone": "电话", "ci": "平台", "content": "目录", "today": "日期", "format": "格式", "out": "目录", "base_url": "网址", "host": "地址",
              "port": "端口", "title": "标题", "column": "栏目", "interprets": "文件", "name": "文件名", "since": "日期",
              "kind": "类别", "target": "平台"}
 """Placeholders shown in usage and help (argparse would show the option's name in capitals)."""
@@ -134,8 +135,19 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-search", action="store_true", help="不建立搜索索引")
     serve.add_argument("--no-watch", action="store_true", help="只生成并预览，不监视修改")
 
+    init = commands.add_parser("init", help="在空目录或仓库中新建一个专栏（站点配置、栏目目录、CI 和 nginx 配置、给编辑的说明）")
+    init.add_argument("folder", type=Path, nargs="?", default=Path("."), help="专栏目录（默认当前目录）")
+    init.add_argument("--name", default=None, help="单位名称，如 示例县人力资源和社会保障局")
+    init.add_argument("--org-code", default=None, help="统一社会信用代码（18 位，按 GB 32100 校验；用作索引号前缀）")
+    init.add_argument("--site-code", default=None, help="网站标识码（10 位）")
+    init.add_argument("--domain", default=None, help="专栏的域名，如 rsj.example.gov.cn")
+    init.add_argument("--address", default=None, help="办公地址")
+    init.add_argument("--phone", default=None, help="联系电话")
+    init.add_argument("--ci", default="github", choices=("github", "gitlab", "none"), help="持续集成平台：github、gitlab 或 none")
+
     init_ci = commands.add_parser("init-ci", help="为专栏的仓库写入持续集成配置（GitHub Actions、GitLab CI 或 pre-commit）")
-    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit"), help="写入哪一种配置：github、gitlab 或 pre-commit")
+    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit", "nginx"),
+                         help="写入哪一种配置：github、gitlab、pre-commit，或 nginx（deploy/nginx.conf，本单位服务器用）")
     init_ci.add_argument("--content", type=Path, default=Path("content"), help="内容目录（配置写在它的上一级目录）")
 
     new = commands.add_parser("new", help="按模板新建一个文档（带齐必填字段、下一个可用索引号和今天的日期）")
@@ -199,6 +211,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     """Run one command; return its exit status. `keep` receives the command's result, so that the
     caller decides when its objects are freed (see `run`)."""
     args = make_parser().parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     if getattr(args, "today", None) is None and args.content.is_dir():
         from .config import content_date
         args.today = content_date(args.content)  # a snapshot (the example column) is computed as of its own day
@@ -378,13 +392,51 @@ CI_TEMPLATES = {"github": ("github-actions.yml", ".github/workflows/gongkai.yml"
 
 
 def _init_ci(args) -> int:
-    """Write a CI template into the column's repository (the folder holding content/); never overwrite."""
-    template, target = CI_TEMPLATES[args.target]
-    path = args.content.resolve().parent / target
+    """Write a CI template (or the nginx configuration) into the column's repository (the folder
+    holding content/); never overwrite."""
+    if args.target == "nginx":
+        from .config import load_config
+        from .init import nginx_config
+        from .sources import read
+        found: list = []
+        config, _ = load_config(read(args.content, "site.yml", args.content / "site.yml", 5 << 20, lambda _: False, found))
+        domain = (config.base_url.split("://", 1)[-1].split("/", 1)[0] if config else "") or "example.gov.cn"
+        path, text = args.content.resolve().parent / "deploy" / "nginx.conf", nginx_config(domain)
+    else:
+        template, target = CI_TEMPLATES[args.target]
+        path = args.content.resolve().parent / target
+        text = (Path(__file__).resolve().parent / "data" / "ci" / template).read_text(encoding="utf-8")
     if path.exists():
         print(f"gongkai: {path} 已存在，未改动。如需重新生成，请先删除或改名。", file=sys.stderr)
         return EXIT_USAGE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes((Path(__file__).resolve().parent / "data" / "ci" / template).read_bytes())
+    path.write_text(text, encoding="utf-8")
     print(f"已写入 {path}")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    """Start a new column: ask what the options did not say (on a terminal), then write it."""
+    from .init import QUESTIONS, Answers, InitError, check_answers, init
+    values = {key: getattr(args, key) for key, _ in QUESTIONS}
+    if any(v is None for v in values.values()) and sys.stdin.isatty():
+        print("新建政府信息公开专栏。请回答以下问题（也可以用命令行选项直接给出，见 gongkai init --help）：")
+        for key, question in QUESTIONS:
+            while values[key] is None or not str(values[key]).strip():
+                values[key] = input(f"  {question}：").strip()
+    answers = Answers(**{k: v or "" for k, v in values.items()}, ci=args.ci)
+    problems = check_answers(answers)
+    if problems:
+        for problem in problems:
+            print(f"gongkai init: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = init(args.folder, answers, dt.date.today())
+    except InitError as exc:
+        print(f"gongkai init: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已在 {args.folder.resolve()} 新建专栏，写入 {len(written)} 个文件：")
+    for path in written:
+        print(f"  {path.relative_to(args.folder.resolve()) if path.is_relative_to(args.folder.resolve()) else path}")
+    print("下一步：gongkai new guide（先发布政府信息公开指南），gongkai check 检查，gongkai serve 预览。")
     return EXIT_OK

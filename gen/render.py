@@ -205,6 +205,11 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
             super()._output_child_pre(node, frame, finalize)
 
 
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+                           "connect-src 'self'; img-src 'self' data:; media-src 'self'; font-src 'self'; style-src 'self'; "
+                           "object-src 'none'; base-uri 'self'; form-action 'self'")
+"""The policy every page states in its <meta> (layouts/base.html) and the web server sends as a header (deploy/nginx.conf)."""
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 

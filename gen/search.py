@@ -96,6 +96,9 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     report = Report()
     # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
     records = [r for r in (read_page(p, site_dir) for p in sorted(site_dir.rglob("index.html"))) if r is not None]
+    if not records:  # a new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name
+        records = [Record(path="index.html", segments=[(1, site.config.name if site is not None else "首页")],
+                          meta={"title": site.config.name if site is not None else "首页"})]
     downloads = _public_downloads(site) if site is not None else {}
     # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
     source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))

@@ -49,11 +49,19 @@ def column_empty(ctx: Context):
                       for c in [column, *column.ancestors()]}
     empty = [c for c in ctx.config.all_columns if ctx.site.column_count(c) == 0 and c.id not in holding_failed]
     error_at = int(ctx.setting("column-empty", "error_at"))
-    severe = len(empty) >= error_at
+    # A column that has published nothing yet is being started: its empty columns are the list of
+    # what to publish first (the guide first), not a failed inspection.
+    starting = not ctx.site.public_documents and not ctx.site.failed
+    severe = len(empty) >= error_at and not starting
     for column in empty:
         where = f"目录 content/{column.folder}/ 中" if column.folder else "其下各子栏目中"
-        message = (f"栏目“{column.title}”没有任何已公开的内容，是空白栏目。请在{where}发布内容"
-                   "（草稿、未到发布日期和非主动公开的文件不算），或从 site.yml 中删去该栏目。")
+        how = f"（新建：gongkai new {column.kind} --column {column.id}）" if column.folder and column.kind else ""
+        if starting:
+            first = "新专栏请首先发布政府信息公开指南。" if column.kind == "guide" else ""
+            message = f"{first}栏目“{column.title}”还没有内容，请在{where}发布{how}；正式上线前，每个栏目都应有内容。"
+        else:
+            message = (f"栏目“{column.title}”没有任何已公开的内容，是空白栏目。请在{where}发布内容{how}"
+                       "（草稿、未到发布日期和非主动公开的文件不算），或从 site.yml 中删去该栏目。")
         if severe:
             message += f"全站已有 {len(empty)} 个空白栏目（达到 {error_at} 个），在政府网站检查中属于单项否决。"
         yield ctx.finding("column-empty", ctx.config, column.line, message, severity=ERROR if severe else None)
