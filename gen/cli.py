@@ -56,7 +56,7 @@ def _in_chinese(message: str) -> str:
     return message
 
 
-_METAVARS = {"folder": "目录", "org_code": "代码", "site_code": "标识码", "domain": "域名", "address": "地址",
+_METAVARS = {"files": "文件", "folder": "目录", "org_code": "代码", "site_code": "标识码", "domain": "域名", "address": "地址",
              "phone": "电话", "ci": "平台", "content": "目录", "today": "日期", "format": "格式", "out": "目录", "base_url": "网址", "host": "地址",
              "port": "端口", "title": "标题", "column": "栏目", "interprets": "文件", "name": "文件名", "since": "日期",
              "kind": "类别", "target": "平台"}
@@ -162,6 +162,16 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--name", default=None, help="文件名（不含 .md；默认按日期生成）")
     new.add_argument("--today", type=_date, default=None, help="发布日期 YYYY-MM-DD（默认今天；site.yml 写了 as_of 时为该日）")
 
+    imports = commands.add_parser("import", help="把 Word 公文（.docx，GB/T 9704 格式）导入为文档：读出标题、文号、成文日期、"
+                                                  "发布机构、公开属性和正文，Word 作为下载版，装有 LibreOffice 时同时生成 PDF 版")
+    imports.add_argument("files", type=Path, nargs="+", help="一个或几个 .docx 文件，或包含 .docx 文件的目录")
+    imports.add_argument("--content", type=Path, default=Path("content"), help="内容目录（默认 content/）")
+    imports.add_argument("--kind", default=None, choices=("normative", "policy", "plan", "article", "consultation",
+                                                          "interpretation", "guide", "annual_report"),
+                         help="文档类别（默认取 --column 栏目的类别；都没有给出时，有文号和“第一条”的为规范性文件，否则为其他政策文件）")
+    imports.add_argument("--column", default=None, help="栏目 id（默认取该类别的第一个栏目）")
+    imports.add_argument("--today", type=_date, default=None, help="发布日期 YYYY-MM-DD（默认今天；site.yml 写了 as_of 时为该日）")
+
     archive = commands.add_parser("archive", help="生成移交档案馆、公共图书馆的离线归档包（BagIt 格式 zip）")
     common(archive)
     archive.add_argument("--since", type=_date, default=None,
@@ -234,6 +244,8 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
         for note in notes:
             print(f"  {note}")
         return EXIT_OK
+    if args.command == "import":
+        return _import(args, today)
     progress = _progress(args)
     if args.command == "serve":
         return _serve(args, today, progress)
@@ -413,6 +425,36 @@ def _init_ci(args) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"已写入 {path}")
     return EXIT_OK
+
+
+def _import(args, today: dt.date) -> int:
+    """Import Word files (and the .docx files of folders) as document bundles."""
+    from .word import ImportError_, import_file
+    files: list[Path] = []
+    for given in args.files:
+        if given.is_dir():
+            files += sorted(p for p in given.rglob("*.docx") if not p.name.startswith(("~$", ".")))
+        elif given.is_file():
+            files.append(given)
+        else:
+            print(f"gongkai import: {given} 不存在。", file=sys.stderr)
+            return EXIT_USAGE
+    if not files:
+        print("gongkai import: 没有找到 .docx 文件。", file=sys.stderr)
+        return EXIT_USAGE
+    failed = 0
+    for source in files:
+        try:
+            path, notes = import_file(args.content, source, today, kind=args.kind, column=args.column)
+        except ImportError_ as exc:
+            print(f"gongkai import: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"已导入 {source} → {path}")
+        for note in notes:
+            print(f"  {note}")
+    print(f"共导入 {len(files) - failed} 个文件" + (f"，{failed} 个失败" if failed else "") + "。请运行 gongkai check 检查。")
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _init(args) -> int:
