@@ -262,7 +262,7 @@ def site_copy(site: Site, layouts: Path) -> list[Output]:
 
 
 def search_entries(site: Site) -> list[dict]:
-    """One entry per public page with its whole plain text (no inverted index; see README)."""
+    """One entry per public page with its whole plain text (no inverted index; see docs/archive.md)."""
     entries = []
     for doc in site.public_documents:
         validity = site.validity(doc)

@@ -125,7 +125,7 @@ site/
 
 EDITORS_README = """# {name} 政府信息公开专栏
 
-本仓库是{name}政府信息公开专栏的内容，用 [gongkai](https://pypi.org/project/gongkai/) 生成网站。
+本仓库是{name}政府信息公开专栏的内容，用 gongkai 生成网站（安装：`python3 -m venv .venv && .venv/bin/pip install <gongkai 的安装来源>`）。
 
 ## 日常工作
 

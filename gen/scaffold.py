@@ -113,7 +113,7 @@ def scaffold(content: Path, kind: str, today: dt.date, title: str | None = None,
         fields["year"] = year - 1
         if not title:
             fields["title"] = f"{config.name}{year - 1}年政府信息公开工作年度报告"
-        notes.append("请按国家统一格式填写 active、applications、review 三张表（见 README“年度报告”）。")
+        notes.append("请按国家统一格式填写 active、applications、review 三张表（格式见示例专栏 content/annual-report/ 中的年报）。")
     elif kind == "consultation":
         fields["opens"] = today
         fields["closes"] = today + dt.timedelta(days=30)

@@ -182,7 +182,7 @@ def _check_rules(settings: dict[str, Any], display: str, line_of: Callable[[str]
         known = RULES.get(rule_id)
         if known is None:
             close = difflib.get_close_matches(rule_id, list(RULES), n=1, cutoff=0.6)
-            hint = f"是否应为“{close[0]}”？" if close else "规则编号见 README 的规则列表。"
+            hint = f"是否应为“{close[0]}”？" if close else "规则编号见 docs/rules.md 的规则列表。"
             problem(f"rules.{rule_id}", f"rules 中的“{rule_id}”不是规则编号。{hint}")
             continue
         if value is False or value in (ERROR, WARNING, OFF):
