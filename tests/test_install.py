@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -38,3 +39,31 @@ def test_make_serve_installs_no_test_packages():
     serve_chain = makefile.split("$(VENV)/.installed: ", 1)[1].split("\n\n", 1)[0]
     assert "-e ." in serve_chain and "[test]" not in serve_chain
     assert "serve: install\n" in makefile and "test: install-test" in makefile
+
+
+def test_make_serves_install_works_with_an_externally_managed_system_python(tmp_path):
+    """The README's set-up, run as written against Debian's own Python (PEP 668: it refuses pip
+    install): `make install` (what `make serve` runs first) makes .venv/ and the column builds."""
+    import shutil
+    system = "/usr/bin/python3"
+    probe = subprocess.run([system, "-c", "import os, sysconfig; print(os.path.exists(os.path.join("
+                            "sysconfig.get_path('stdlib'), 'EXTERNALLY-MANAGED')))"], capture_output=True, text=True) \
+        if os.path.exists(system) else None
+    if probe is None or probe.stdout.strip() != "True":
+        import pytest
+        pytest.skip("no externally managed system Python here")
+    refused = subprocess.run([system, "-m", "pip", "install", "--dry-run", "jinja2"], capture_output=True, text=True)
+    assert refused.returncode != 0  # PEP 668 holds: the system Python refuses installs
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    for changed in ("Makefile", "tools/venv.py", "pyproject.toml"):  # the working tree's, committed or not
+        shutil.copyfile(ROOT / changed, clone / changed)
+    done = subprocess.run(["make", "install", f"PYTHON={system}"], cwd=clone, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    venv_python = clone / ".venv" / "bin" / "python"
+    version = subprocess.run([str(venv_python), "-c", "import sys; print(sys.base_prefix)"], capture_output=True, text=True)
+    assert version.stdout.strip() == "/usr"  # made from the system Python
+    checked = subprocess.run([str(venv_python), "-m", "gen", "check"], cwd=clone, capture_output=True, text=True)
+    assert checked.returncode == 0 and "没有发现问题" in checked.stdout
+    again = subprocess.run(["make", "install", f"PYTHON={system}"], cwd=clone, capture_output=True, text=True)
+    assert "Nothing to be done" in again.stdout or again.stdout.strip() == ""  # nothing reinstalled
