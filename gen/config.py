@@ -244,21 +244,17 @@ def load_config(source: SourceFile | None) -> tuple[SiteConfig | None, list[Find
         problem("index_no_year", f"index_no_year“{index_no_year}”无效：写 published（索引号年份为发布年份，默认）"
                                  "或 written（成文年份）。")
         index_no_year = "published"
-    history_before = data.get("history_before")
-    if history_before is not None:
+    def date_setting(key: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
         try:
-            history_before = dt.date.fromisoformat(str(history_before))
+            return dt.date.fromisoformat(str(value))
         except ValueError:
-            problem("history_before", f"history_before“{history_before}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
-            history_before = None
-
-    as_of = data.get("as_of")
-    if as_of is not None:
-        try:
-            as_of = dt.date.fromisoformat(str(as_of))
-        except ValueError:
-            problem("as_of", f"as_of“{as_of}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
-            as_of = None
+            problem(key, f"{key}“{value}”不是有效日期，应写成 YYYY-MM-DD。", "date-invalid")
+            return None
+    history_before = date_setting("history_before")
+    as_of = date_setting("as_of")
 
     config = SiteConfig(name=name, base_url=base_url, org_code=org_code, footer=footer, topics=list(topics),
                         columns=columns, all_columns=all_columns, annual_reports_since=since, rules=rules,
