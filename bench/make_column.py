@@ -186,8 +186,10 @@ def make(n: int, out: Path, seed: int = 1, aside: list[Path] | None = None) -> d
                        f"drafter: {drafter}", "contact: 0564-1234567"]
             if kind == "normative":
                 fields += [f"valid_from: {published}", f"valid_until: {_years_later(published, 5) - dt.timedelta(days=1)}"]
-                if normatives and rng.random() < 0.08:
-                    fields.append(f"repeals: [{normatives.pop(rng.randrange(len(normatives)))[0]}]")
+                # A document repeals one published before it (the other way round is relation-impossible).
+                earlier = [k for k, (_, day) in enumerate(normatives) if day < published]
+                if earlier and rng.random() < 0.08:
+                    fields.append(f"repeals: [{normatives.pop(earlier[rng.randrange(len(earlier))])[0]}]")
                 normatives.append((f"{folder}/{slug}", published))
             needs_interpretation.append((f"{folder}/{slug}", published, drafter, body))
         elif kind == "interpretation":

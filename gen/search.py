@@ -91,26 +91,36 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
     `executable` and `output` replace Pagefind's standard binary and the bundle folder (for measurements).
     """
+    from . import parallel
     output = output or site_dir / OUTPUT
     start = time.perf_counter()
     report = Report()
     # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
-    records = [r for r in (read_page(p, site_dir) for p in sorted(site_dir.rglob("index.html"))) if r is not None]
-    if not records:  # a new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name
-        records = [Record(path="index.html", segments=[(1, site.config.name if site is not None else "首页")],
-                          meta={"title": site.config.name if site is not None else "首页"})]
+    pages = sorted(site_dir.rglob("index.html"))
     downloads = _public_downloads(site) if site is not None else {}
     # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
     source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
+
+    def prepare(batch: list[Path]) -> list[tuple[Record, int, int, list[Path]]]:
+        """Read, split and write the pages of one slice (on every core: see `parallel.work_queue`);
+        the records come back without their text, which only the written page needs."""
+        done = []
+        for path in batch:
+            record = read_page(path, site_dir)
+            if record is not None:
+                done.append(_prepare(record, downloads.get(record.path, []), source))
+        return done
     try:
-        for record in records:
-            files = downloads.get(record.path, [])
-            report.attachments += add_downloads(record, files, report.cut)
-            words = record_words(record)
-            report.words += sum(len(w) for _, w in words)
-            target = source / record.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_page(record, words), encoding="utf-8")
+        parts, _ = parallel.work_queue(prepare, pages)
+        prepared = [item for part in parts for item in part]
+        if not prepared:  # a new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name
+            name = site.config.name if site is not None else "首页"
+            prepared = [_prepare(Record(path="index.html", segments=[(1, name)], meta={"title": name}), [], source)]
+        records = [record for record, *_ in prepared]
+        for _, words, used, cut in prepared:
+            report.words += words
+            report.attachments += used
+            report.cut += cut
         report.pages = len(records)
         _run_pagefind(source, output, executable)
         write_facets(records, output)
@@ -119,6 +129,19 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     report.seconds = time.perf_counter() - start
     report.bytes = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return report
+
+
+def _prepare(record: Record, files: list[Path], source: Path) -> tuple[Record, int, int, list[Path]]:
+    """Add a page's downloads, split its text into words and write the page Pagefind reads; return
+    the record without its text, the words, the downloads used and those cut at the text limit."""
+    cut: list[Path] = []
+    used = add_downloads(record, files, cut)
+    words = record_words(record)
+    target = source / record.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(index_page(record, words), encoding="utf-8")
+    record.segments = []
+    return record, sum(len(w) for _, w in words), used, cut
 
 
 def _public_downloads(site: Site) -> dict[str, list[Path]]:
@@ -255,8 +278,7 @@ def read_page(path: Path, site_dir: Path) -> Record | None:
     if "data-pagefind-body" not in text:
         return None
     parser = _PageParser()
-    parser.feed(text)
-    parser.close()
+    _feed(parser, text)
     if not parser.found_body:
         return None
     record = Record(path=path.relative_to(site_dir).as_posix(), segments=_merge(parser.segments),
@@ -264,6 +286,38 @@ def read_page(path: Path, site_dir: Path) -> Record | None:
     if "title" not in record.meta and parser.first_h1:
         record.meta["title"] = parser.first_h1
     return record
+
+
+def _feed(parser: "_PageParser", text: str) -> None:
+    """Run a page through `parser`'s handlers with libxml2's HTML tokenizer (lxml, in C: the pages'
+    own parse was most of the index stage's Python time with html.parser)."""
+    from lxml import etree
+    feeder = etree.HTMLParser(target=_Target(parser), no_network=True, recover=True, remove_comments=True,
+                              remove_pis=True)
+    feeder.feed(text)
+    feeder.close()
+
+
+class _Target:
+    """lxml's parser-target interface onto `_PageParser`'s html.parser-style handlers."""
+
+    def __init__(self, parser: "_PageParser"):
+        self.parser = parser
+
+    def start(self, tag, attrib):
+        self.parser.handle_starttag(tag, list(attrib.items()))
+
+    def end(self, tag):
+        self.parser.handle_endtag(tag)
+
+    def data(self, data):
+        self.parser.handle_data(data)
+
+    def comment(self, text):
+        pass
+
+    def close(self):
+        return None
 
 
 def _merge(segments: list[tuple[int, str]]) -> list[tuple[int, str]]:

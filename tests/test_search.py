@@ -336,3 +336,24 @@ def test_search_page_fits_the_screen(browser, server, width):
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"search-{width}.png"), full_page=True)
     page.close()
+
+
+def test_pages_read_with_libxml2_give_the_records_html_parser_gives(example_site):
+    """The index reads pages with lxml's tokenizer (C) through the same handlers: every page of the
+    example column gives the record that Python's html.parser gives."""
+    from gen.search import Record, _merge, _PageParser
+    for path in sorted(example_site.rglob("index.html")):
+        if path.relative_to(example_site).parts[0] == "pagefind":
+            continue
+        fast = search.read_page(path, example_site)
+        parser = _PageParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parser.close()
+        if not parser.found_body:
+            assert fast is None, path
+            continue
+        slow = Record(path=fast.path, segments=_merge(parser.segments), meta=parser.meta, filters=parser.filters,
+                      sort=parser.sort)
+        if "title" not in slow.meta and parser.first_h1:
+            slow.meta["title"] = parser.first_h1
+        assert (fast.segments, fast.meta, fast.filters, fast.sort) == (slow.segments, slow.meta, slow.filters, slow.sort), path
