@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -85,11 +86,13 @@ class Report:
     """Size of the written bundle."""
 
 
-def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None) -> Report:
+def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None,
+          cache: Path | None = None) -> Report:
     """Write the Pagefind bundle into `site_dir/pagefind/` for the pages marked `data-pagefind-body`.
 
     With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
     `executable` and `output` replace Pagefind's standard binary and the bundle folder (for measurements).
+    `cache`: a folder where the text of downloads is kept by file, so that a build extracts only new ones.
     """
     from . import parallel
     output = output or site_dir / OUTPUT
@@ -101,18 +104,24 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
     source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
 
-    def prepare(batch: list[Path]) -> list[tuple[Record, int, int, list[Path]]]:
+    texts = DownloadTexts(cache)
+
+    def prepare(batch: list[Path]) -> tuple[list[tuple[Record, int, int, list[Path]]], dict]:
         """Read, split and write the pages of one slice (on every core: see `parallel.work_queue`);
-        the records come back without their text, which only the written page needs."""
+        the records come back without their text, which only the written page needs, with the
+        download texts this slice extracted."""
         done = []
         for path in batch:
             record = read_page(path, site_dir)
             if record is not None:
-                done.append(_prepare(record, downloads.get(record.path, []), source))
-        return done
+                done.append(_prepare(record, downloads.get(record.path, []), source, texts.get))
+        return done, texts.fresh
     try:
         parts, _ = parallel.work_queue(prepare, pages)
-        prepared = [item for part in parts for item in part]
+        prepared = [item for part, _ in parts for item in part]
+        for _, fresh in parts:
+            texts.fresh.update(fresh)
+        texts.store({str(p) for files in downloads.values() for p in files})
         if not prepared:  # a new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name
             name = site.config.name if site is not None else "首页"
             prepared = [_prepare(Record(path="index.html", segments=[(1, name)], meta={"title": name}), [], source)]
@@ -131,11 +140,11 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     return report
 
 
-def _prepare(record: Record, files: list[Path], source: Path) -> tuple[Record, int, int, list[Path]]:
+def _prepare(record: Record, files: list[Path], source: Path, extract=None) -> tuple[Record, int, int, list[Path]]:
     """Add a page's downloads, split its text into words and write the page Pagefind reads; return
     the record without its text, the words, the downloads used and those cut at the text limit."""
     cut: list[Path] = []
-    used = add_downloads(record, files, cut)
+    used = add_downloads(record, files, cut, extract)
     words = record_words(record)
     target = source / record.path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -155,16 +164,58 @@ def _public_downloads(site: Site) -> dict[str, list[Path]]:
     return result
 
 
-def add_downloads(record: Record, files: list[Path], cut: list[Path] | None = None) -> int:
+class DownloadTexts:
+    """The text of each download as extracted last time, by path, with the size and time it had
+    (`<cache>/download-text.json`): only new or changed Word and PDF files are read again."""
+
+    NAME = "download-text.json"
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.known: dict[str, list] = {}
+        self.fresh: dict[str, list] = {}
+        if folder is not None:
+            try:
+                data = json.loads((folder / self.NAME).read_text(encoding="utf-8"))
+                self.known = data if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                pass
+
+    def get(self, path: Path) -> tuple[str, bool]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return "", False
+        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+        entry = self.known.get(str(path))
+        if isinstance(entry, list) and len(entry) == 3 and entry[0] == stamp:
+            return entry[1], bool(entry[2])
+        text, cut = file_text(path)
+        self.fresh[str(path)] = [stamp, text, cut]
+        return text, cut
+
+    def store(self, wanted: set[str]) -> None:
+        """Keep the texts of the downloads the site has now, no others."""
+        if self.folder is None or not self.fresh:
+            return
+        merged = {k: v for k, v in {**self.known, **self.fresh}.items() if k in wanted}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f".{self.NAME}.{os.getpid()}"
+        partial.write_text(json.dumps(merged, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.folder / self.NAME)
+
+
+def add_downloads(record: Record, files: list[Path], cut: list[Path] | None = None, extract=None) -> int:
     """Append the sentences of the downloads that the page does not already show; count files used.
-    Downloads whose text was cut at `search_files.TEXT_LIMIT` are added to `cut`."""
+    Downloads whose text was cut at `search_files.TEXT_LIMIT` are added to `cut`; `extract` gives a
+    file's text (default: read it, `search_files.file_text`)."""
     if not files:
         return 0
     known = squeeze(record.text)
     budget = [COMPARE_BUDGET]
     used = 0
     for path in files:
-        text, was_cut = file_text(path)
+        text, was_cut = (extract or file_text)(path)
         if was_cut and cut is not None:
             cut.append(path)
         text = new_text(text, known, budget)

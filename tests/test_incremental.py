@@ -177,3 +177,20 @@ def test_types_keyed_by_their_repr_hold_only_plain_values():
     page = lambda crumbs: incremental.page_key("frame", incremental.Page("a/index.html", "document.html", {"crumbs": crumbs}))
     from gen.render import Crumb
     assert page([Crumb("首页", "index.html")]) != page([Crumb("首页", None)]) != page([Crumb("首页 ", None)])
+
+
+def test_an_incremental_build_with_search_gives_the_index_of_a_clean_build(column: Path, tmp_path: Path):
+    """With the search index too: the index files (and the download texts kept between builds) are
+    the bytes of a clean build after an edit of a body and of a Word file."""
+    out = column.parent / "site"
+    assert build(column, out).written
+    _edit(column / "normative/2023/rs-2023-3/index.md", "\n\n", "\n\n编辑加入的一句话鹦鹉螺。\n\n")
+    shutil.copyfile(column / "normative/2024/rs-2024-6/rs-2024-6.docx", column / "normative/2023/rs-2023-3/rs-2023-3.docx")
+    assert build(column, out).written
+    fresh = tmp_path / "fresh"
+    shutil.copytree(column, fresh / "content")
+    assert build(fresh / "content", fresh / "site").written
+    built, clean = _tree(out), _tree(fresh / "site")
+    assert [p for p in clean if p.startswith("pagefind/")]
+    assert sorted(built) == sorted(clean)
+    assert [rel for rel in clean if built[rel] != clean[rel]] == []

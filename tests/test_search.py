@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, build, doc, docx_bytes, write_site
+from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes, write_site
 from outputs import output_texts
 from test_search_recall import chromium, serve
 
@@ -357,3 +357,26 @@ def test_pages_read_with_libxml2_give_the_records_html_parser_gives(example_site
         if "title" not in slow.meta and parser.first_h1:
             slow.meta["title"] = parser.first_h1
         assert (fast.segments, fast.meta, fast.filters, fast.sort) == (slow.segments, slow.meta, slow.filters, slow.sort), path
+
+
+def test_download_text_is_extracted_once_and_again_when_the_file_changes(tmp_path, monkeypatch):
+    import datetime as dt
+
+    calls: list[str] = []
+    real = search.file_text
+    monkeypatch.setattr(search, "file_text", lambda path, *a: (calls.append(path.name), real(path, *a))[1])
+    front = ('title: 测试办法\ndoc_no: 测人社发〔2026〕1号\nindex_no: "11341524MB1234567X/2026-00001"\n'
+             "written: 2026-03-01\npublished: 2026-03-02\ntopic: 就业创业\nvalid_until: 2031-03-01\ndrafter: 就业股")
+    files = {"normative/a/index.md": f"---\n{front}\n---\n正文。\n", "normative/a/a.docx": docx_bytes("第一版独有的句子鹦鹉螺"),
+             "normative/a/a.pdf": PDF_BYTES}
+    yml = MINIMAL_SITE_YML.replace("rules: {}", "rules: {interpretation-missing: off}")
+    content = write_site(tmp_path, files, yml)
+    out = tmp_path / "site"
+    assert build(content, out).written
+    assert sorted(calls) == ["a.docx", "a.pdf"]
+    calls.clear()
+    assert build(content, out, today=TODAY + dt.timedelta(days=1)).written  # a real build, not the no-change skip
+    assert calls == []  # nothing extracted again
+    (content / "normative/a/a.docx").write_bytes(docx_bytes("第二版独有的句子鹦鹉螺"))
+    assert build(content, out, today=TODAY + dt.timedelta(days=2)).written
+    assert calls == ["a.docx"]
