@@ -295,12 +295,15 @@
       Object.keys(facetInputs[facet] || {}).forEach(function (value) {
         var entry = facetInputs[facet][value];
         var n = counts[facet][value];
-        entry.count.textContent = "（" + n + "）";
+        // Before any query or filter there is nothing to count: no row of "（0）".
+        entry.count.textContent = state.ids === null && !anyChosen ? "" : "（" + n + "）";
         entry.item.hidden = n === 0 && !entry.input.checked && (state.ids !== null || anyChosen);
       });
     });
     clearButton.hidden = !anyChosen;
     var visible = base.filter(function (id) { return passes(id, chosen, null); });
+    // A query that finds nothing offers no filters to narrow it (they would all be empty).
+    facetsBox.hidden = state.ids !== null && state.ids.length === 0 && !anyChosen;
     var order = sortSelect.value;
     var position = function (table, id) { return id in table ? table[id] : Infinity; };
     visible.sort(function (a, b) {
