@@ -87,6 +87,17 @@ def link_path(source_rel: str, url: str) -> str | None:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path))
 
 
+def named_paths(doc) -> set[str]:
+    """Paths under content/ a document names: its body's links and images, and its `explanation`
+    and `basis` when they are file names (what makes a bundle file belong to it)."""
+    found = {link_path(doc.source.rel, link.url) for link in (doc.body.links if doc.body is not None else [])}
+    for key in ("explanation", "basis"):
+        value = getattr(doc, key, None)
+        if isinstance(value, str) and value.strip() and "\n" not in value:
+            found.add(link_path(doc.source.rel, value.strip()))
+    return {path for path in found if path}
+
+
 def svg_is_active(source: SourceFile) -> bool:
     """Whether an SVG holds script, event handlers, frames or entity declarations (read from disk)."""
     if source.size > SVG_READ_LIMIT:

@@ -497,14 +497,8 @@ def boundary_files(files: list[sources.SourceFile], bundles: dict[str, Document]
     named: dict[int, set[str]] = {}
 
     def names(doc: Document) -> set[str]:
-        """Paths under content/ the document's body links and its front matter names."""
         if id(doc) not in named:
-            found = {boundary.link_path(doc.source.rel, link.url) for link in (doc.body.links if doc.body else [])}
-            for key in ("explanation", "basis"):
-                value = getattr(doc, key, None)
-                if isinstance(value, str) and value.strip() and "\n" not in value:
-                    found.add(boundary.link_path(doc.source.rel, value.strip()))
-            named[id(doc)] = {path for path in found if path}
+            named[id(doc)] = boundary.named_paths(doc)
         return named[id(doc)]
     names_of: dict[tuple[int, int], list[str]] = {}
     for file in [*files, *texts]:  # a hard link may also give a document's text another name

@@ -240,11 +240,8 @@ class Preview:
 
     def _linked_files(self, doc: Document) -> set[str]:
         """Files under content/ the document's body links or its front matter names."""
-        from .boundary import link_path
-        files = self.site.files
-        named = [link.url for link in doc.body.links] if doc.body is not None else []
-        named += [v for v in (getattr(doc, "explanation", None), getattr(doc, "basis", None)) if isinstance(v, str)]
-        return {path for path in (link_path(doc.source.rel, url.strip()) for url in named) if path in files}
+        from .boundary import named_paths
+        return named_paths(doc) & self.site.files.keys()
 
     def _sources(self) -> set[str]:
         """Every file under content/ the current site was made from."""

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from .config import Column, SiteConfig
 from .findings import Finding
@@ -385,11 +385,8 @@ class Site:
             return LinkTarget("external")
         if not parts.path:
             return LinkTarget("anchor", fragment=parts.fragment)
-        path = unquote(parts.path)
-        if path.startswith("/"):
-            joined = posixpath.normpath(path.lstrip("/"))
-        else:
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source.rel), path))
+        from .boundary import link_path
+        joined = link_path(source.rel, url)
         if joined == ".." or joined.startswith("../"):
             return LinkTarget("outside")
         fragment = parts.fragment

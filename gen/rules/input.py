@@ -104,6 +104,7 @@ def index_no_format(ctx: Context):
     org = ctx.config.org_code
     pattern = re.compile(rf"^{re.escape(org)}/([0-9]{{4}})-([0-9]{{5,}})$")
     by_written = ctx.config.index_no_year == "written"
+    proposed = _proposed_index_nos(ctx)
     for doc in documents(ctx):
         if not doc.index_no:
             continue
@@ -113,22 +114,21 @@ def index_no_format(ctx: Context):
         which = "成文" if by_written and getattr(doc, "written", None) else "发布"
         if not match:
             sequence = re.search(r"([0-9]+)$", doc.index_no.translate(_WIDE_DIGITS))
-            example = _free_index_no(ctx, doc, year, int(sequence[1]) if sequence else 1)
+            example = _free_index_no(ctx, doc, year, int(sequence[1]) if sequence else 1, proposed)
             yield ctx.finding("index-no-format", doc, "index_no",
                               f"索引号“{doc.index_no}”格式不对，应为“机构代码/{which}年份-5位以上序号”，例如 {example}。")
         elif year and int(match[1]) != year:
             yield ctx.finding("index-no-format", doc, "index_no",
                               f"索引号中的年份 {match[1]} 与{which}日期 {day} 的年份不一致，应为 "
-                              f"{_free_index_no(ctx, doc, year, int(match[2]), len(match[2]))}。")
+                              f"{_free_index_no(ctx, doc, year, int(match[2]), proposed, len(match[2]))}。")
 
 
-def _free_index_no(ctx: Context, doc, year: int | None, serial: int, width: int = 5) -> str:
+def _free_index_no(ctx: Context, doc, year: int | None, serial: int, taken: dict[str, object], width: int = 5) -> str:
     """`org/year-serial`, or the next serial of that year that no other document has and that no
     other suggestion proposes: applying every suggestion never makes two documents collide."""
     org = ctx.config.org_code
     if year is None:
         return f"{org}/YYYY-{serial:0{width}d}"
-    taken = _proposed_index_nos(ctx)
     serial = max(serial, 1)
     while True:
         candidate = f"{org}/{year}-{serial:0{width}d}"
