@@ -194,6 +194,8 @@ class Record:
 
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    search: dict = field(default_factory=dict)
+    """What the search index holds, shard by shard (`search.Report.state`)."""
     folder: Path | None = None
     """The output folder the record describes (None: nothing to reuse)."""
 
@@ -254,7 +256,8 @@ def load(cache: Path, out: Path) -> Record:
         data = json.loads((cache / _record_name(out)).read_text(encoding="utf-8"))
         if data.get("version") != __version__ or data.get("out") != str(out.resolve()) or data.get("marker") != output_identity(out):
             return Record()
-        return Record(pages=dict(data["pages"]), files=dict(data["files"]), folder=out.resolve())
+        return Record(pages=dict(data["pages"]), files=dict(data["files"]), search=dict(data.get("search") or {}),
+                      folder=out.resolve())
     except (OSError, ValueError, KeyError, TypeError):
         return Record()
 
@@ -265,7 +268,8 @@ def store(cache: Path, out: Path, record: Record) -> None:
         cache.mkdir(exist_ok=True)
         temporary = cache / (_record_name(out) + ".tmp")
         temporary.write_text(json.dumps({"version": __version__, "out": str(out.resolve()), "marker": output_identity(out),
-                                         "pages": record.pages, "files": record.files}, ensure_ascii=False,
+                                         "pages": record.pages, "files": record.files, "search": record.search},
+                                        ensure_ascii=False,
                                         separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, cache / _record_name(out))
     except OSError:

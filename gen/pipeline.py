@@ -217,7 +217,9 @@ def build(options: Options) -> Result:
         if options.search:
             with stage("index"):
                 from . import search  # only when asked for: the index's code is not loaded by --no-search
-                report = search.index(staging, site, cache=cache_folder)
+                before = search.Previous(options.out / search.OUTPUT, previous.search) if previous.folder else None
+                report = search.index(staging, site, cache=cache_folder, previous=before)
+                tally.record.search = report.state
             result.findings = sorted_findings(result.findings + _cut_downloads(site, report.cut))
         with stage("write"):
             incremental.forget(cache_folder, options.out)  # the record must never describe a folder it did not see

@@ -5,16 +5,19 @@ in the browser; this module decides what it indexes. For every page the template
 `data-pagefind-body`, it reads the text of that region (minus `data-pagefind-ignore`), the
 `data-pagefind-meta / -filter / -sort` values, and the text of the page's Word and PDF downloads
 (public documents only), writes that text one word per 汉字 (`search_text`) into a throw-away
-copy of the page, and runs Pagefind over those copies with the output in `site/pagefind/`.
-Beside Pagefind's files it writes `gongkai-search.json`: every page's filter values, the pages
-newest first and where excerpts start (Pagefind's own filter files differ from run to run, and
-a build must be byte-identical). `layouts/static/search.js` turns a query into the same words
+copy of the page, and runs Pagefind over those copies. The index is made of shards
+(`site/pagefind/<n>/`, pages assigned by a digest of their address, `SHARD_PAGES` each): they are
+indexed on every core, and a build keeps the shards whose pages did not change. Beside them it
+writes `gongkai-search.json`: the shards, every page's filter values, the pages newest first and
+where excerpts start (Pagefind's own filter files differ from run to run, and a build must be
+byte-identical). `layouts/static/search.js` turns a query into the same words
 and searches it as a phrase.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import os
@@ -84,60 +87,220 @@ class Report:
     seconds: float = 0.0
     bytes: int = 0
     """Size of the written bundle."""
+    shards: int = 0
+    reindexed: int = 0
+    """Shards indexed by this build; the others were the previous build's."""
+    state: dict = field(default_factory=dict)
+    """What the bundle holds, shard by shard: give it back as `Previous.state` to the next build."""
+
+
+SHARD_PAGES = 800
+"""Pages per index shard, about. The index is split into shards that Pagefind builds separately (its
+time grows faster than the pages of one run), that a build re-indexes only when one of their pages
+changed, and that the search page merges (`mergeIndex`); each shard is a few more requests for a
+reader's search, so they are not made smaller than they need to be."""
+_PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+"""Pagefind's own search interfaces: the search page is gongkai's (`layouts/static/search.js`)."""
+
+
+def shard_count(pages: int) -> int:
+    """How many shards an index of `pages` pages has: a function of the site alone, so that a
+    build on another machine, or from scratch, writes the same bundle."""
+    return max(1, -(-pages // SHARD_PAGES))
+
+
+def shard_of(path: str, count: int) -> str:
+    """The shard a page belongs to: by a digest of its address, so shards are even and a page
+    stays in its shard while the site grows within the same shard count."""
+    if count == 1:
+        return "0"
+    return str(int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big") % count)
+
+
+@dataclass
+class Previous:
+    """The bundle of the previous build, to keep the shards whose pages did not change."""
+
+    folder: Path
+    """Its folder (`site/pagefind`)."""
+    state: dict
+    """`Report.state` of the build that wrote it."""
 
 
 def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None,
-          cache: Path | None = None) -> Report:
+          cache: Path | None = None, previous: Previous | None = None) -> Report:
     """Write the Pagefind bundle into `site_dir/pagefind/` for the pages marked `data-pagefind-body`.
 
     With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
     `executable` and `output` replace Pagefind's standard binary and the bundle folder (for measurements).
     `cache`: a folder where the text of downloads is kept by file, so that a build extracts only new ones.
+    `previous`: the last bundle, whose shards are hard-linked when their pages and downloads are the same.
     """
-    from . import parallel
     output = output or site_dir / OUTPUT
     start = time.perf_counter()
     report = Report()
     # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
-    pages = sorted(site_dir.rglob("index.html"))
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html")
+                   if not p.is_relative_to(output))
     downloads = _public_downloads(site) if site is not None else {}
-    # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
-    source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
-
-    texts = DownloadTexts(cache)
-
-    def prepare(batch: list[Path]) -> tuple[list[tuple[Record, int, int, list[Path]]], dict]:
-        """Read, split and write the pages of one slice (on every core: see `parallel.work_queue`);
-        the records come back without their text, which only the written page needs, with the
-        download texts this slice extracted."""
-        done = []
-        for path in batch:
-            record = read_page(path, site_dir)
-            if record is not None:
-                done.append(_prepare(record, downloads.get(record.path, []), source, texts.get))
-        return done, texts.fresh
-    try:
-        parts, _ = parallel.work_queue(prepare, pages)
-        prepared = [item for part, _ in parts for item in part]
-        for _, fresh in parts:
-            texts.fresh.update(fresh)
+    count = shard_count(len(pages))
+    members: dict[str, list[str]] = {}
+    for path in pages:
+        members.setdefault(shard_of(path, count), []).append(path)
+    code = _code_key(executable, count)
+    keys = {name: _shard_key(site_dir, paths, downloads, code) for name, paths in members.items()}
+    known = previous.state.get("shards", {}) if previous is not None and isinstance(previous.state, dict) else {}
+    output.mkdir(parents=True, exist_ok=True)
+    state: dict[str, dict] = {}
+    for name, key in keys.items():
+        old = known.get(name)
+        if isinstance(old, dict) and old.get("key") == key and not old.get("fallback") and _reuse(previous.folder / name, output / name, old):
+            state[name] = old
+    todo = sorted((name for name in keys if name not in state), key=int)
+    if todo:
+        texts = DownloadTexts(cache)
+        fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, texts,
+                              executable)
+        if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
+            # A new column with nothing published yet: Pagefind needs a page with words (see `_index_shard`).
+            home = shard_of("index.html", count)
+            title = site.config.name if site is not None else "首页"
+            fresh = [item for item in fresh if item[0] != home]
+            fresh += _index_shards(site_dir, output, [(home, [], title)], downloads, texts, executable)
+        for name, done in fresh:
+            texts.fresh.update(done.pop("texts"))
+            done["key"] = keys.get(name, "")
+            state[name] = done
         texts.store({str(p) for files in downloads.values() for p in files})
-        if not prepared:  # a new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name
-            name = site.config.name if site is not None else "首页"
-            prepared = [_prepare(Record(path="index.html", segments=[(1, name)], meta={"title": name}), [], source)]
-        records = [record for record, *_ in prepared]
-        for _, words, used, cut in prepared:
-            report.words += words
-            report.attachments += used
-            report.cut += cut
-        report.pages = len(records)
-        _run_pagefind(source, output, executable)
-        write_facets(records, output)
-    finally:
-        shutil.rmtree(source, ignore_errors=True)
+    shards = sorted((name for name in state if state[name].get("pages")), key=int)
+    _link(output / shards[0] / "pagefind.js", output / "pagefind.js")
+    write_facets(shards, state, output)
+    for name in shards:
+        report.pages += len(state[name]["pages"])
+        report.words += state[name]["words"]
+        report.attachments += state[name]["attachments"]
+        report.cut += [Path(p) for p in state[name]["cut"]]
+    report.shards, report.reindexed = len(shards), len(todo)
+    report.state = {"count": count, "shards": state}
     report.seconds = time.perf_counter() - start
     report.bytes = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return report
+
+
+def _code_key(executable: Path | None, count: int) -> str:
+    """What a shard's bytes depend on besides its pages: this code, Pagefind and the shard count."""
+    digest = hashlib.blake2b(f"{count}\n{executable or ''}".encode("utf-8"), digest_size=16)
+    for module in ("search.py", "search_text.py", "search_files.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    try:
+        stat = (executable or pagefind_executable()).stat()
+        digest.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+    except OSError:
+        pass
+    return digest.hexdigest()
+
+
+def _shard_key(site_dir: Path, paths: list[str], downloads: dict[str, list[Path]], code: str) -> str:
+    """A digest of what a shard indexes: each page's bytes and its downloads' stamps. (Not the pages'
+    render keys: a page rendered again after another document changed often has the same bytes.)"""
+    digest = hashlib.blake2b(code.encode("utf-8"), digest_size=16)
+    for path in paths:
+        digest.update(f"\n{path}\t".encode("utf-8", "surrogateescape"))
+        digest.update((site_dir / path).read_bytes())
+        for file in downloads.get(path, []):
+            try:
+                stat = file.stat()
+                stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
+            except OSError:
+                stamp = "-"
+            digest.update(f"\t{file}:{stamp}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _reuse(old: Path, new: Path, state: dict) -> bool:
+    """Hard-link a previous shard into the new bundle; False when it is not there as recorded."""
+    if not state.get("pages"):
+        return not old.exists()  # an empty shard has no folder
+    if not (old / "pagefind-entry.json").is_file() or state.get("entry") != _entry_digest(old):
+        return False
+    try:
+        shutil.copytree(old, new, copy_function=_link)
+    except OSError:
+        shutil.rmtree(new, ignore_errors=True)
+        return False
+    return True
+
+
+def _link(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _entry_digest(folder: Path) -> str:
+    return hashlib.blake2b((folder / "pagefind-entry.json").read_bytes(), digest_size=16).hexdigest()
+
+
+_JOB: dict = {}
+"""What the forked shard workers read: set before the pool forks (fork shares it, nothing is pickled)."""
+
+
+def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads, texts,
+                  executable: Path | None) -> list[tuple[str, dict]]:
+    """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core."""
+    import multiprocessing
+    from . import parallel
+    # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
+    source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
+    _JOB.update(site_dir=site_dir, output=output, source=source, downloads=downloads, texts=texts,
+                executable=executable)
+    try:
+        processes = min(parallel.workers(), len(shards))
+        if processes <= 1 or not hasattr(os, "fork"):
+            done = [_index_shard(item) for item in shards]
+        else:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                done = pool.map(_index_shard, shards, chunksize=1)
+    finally:
+        _JOB.clear()
+        shutil.rmtree(source, ignore_errors=True)
+    return done
+
+
+def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
+    """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds
+    (`fallback`: a title to index as the home page when the shard has no page to index)."""
+    name, paths, fallback = item
+    job = _JOB
+    site_dir, source, texts = job["site_dir"], job["source"] / name, job["texts"]
+    prepared = []
+    for path in paths:
+        record = read_page(site_dir / path, site_dir)
+        if record is not None:
+            prepared.append(_prepare(record, job["downloads"].get(record.path, []), source, texts.get))
+    if not prepared and fallback:
+        # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
+        prepared = [_prepare(Record(path="index.html", segments=[(1, fallback)], meta={"title": fallback}), [], source)]
+    result: dict = {"pages": [], "words": 0, "attachments": 0, "cut": [], "texts": texts.fresh, "fallback": bool(fallback)}
+    if not prepared:
+        return name, result
+    target = job["output"] / name
+    _run_pagefind(source, target, job["executable"])
+    shutil.rmtree(source, ignore_errors=True)
+    for ui in _PAGEFIND_UI:
+        (target / ui).unlink(missing_ok=True)
+    ids = fragment_ids(target)
+    for record, words, used, cut in prepared:
+        if "/" + record.path in ids:
+            result["pages"].append([record.path, ids["/" + record.path], record.excerpt_from,
+                                    record.sort.get("date", ""), record.filters])
+        result["words"] += words
+        result["attachments"] += used
+        result["cut"] += [str(p) for p in cut]
+    result["entry"] = _entry_digest(target)
+    return name, result
 
 
 def _prepare(record: Record, files: list[Path], source: Path, extract=None) -> tuple[Record, int, int, list[Path]]:
@@ -267,23 +430,26 @@ def index_page(record: Record, words: list[tuple[int, list[str]]]) -> str:
             f'<div hidden>{"".join(extra)}</div>\n</body></html>\n')
 
 
-def write_facets(records: list[Record], output: Path) -> None:
-    """Write every page's filter values, the pages newest first and where excerpts start, by Pagefind page id."""
-    ids = fragment_ids(output)
-    keys = [k for k in FACET_ORDER if any(k in r.filters for r in records)]
-    keys += sorted({k for r in records for k in r.filters} - set(keys))
+def write_facets(shards: list[str], state: dict[str, dict], output: Path) -> None:
+    """Write the shards, every page's filter values, the pages newest first and where excerpts start.
+
+    `state`: shard → what it holds (`_index_shard`); a page is [path, Pagefind id, excerpt start, date, filters].
+    """
+    entries = [(entry, position) for position, name in enumerate(shards) for entry in state[name]["pages"]]
+    keys = [k for k in FACET_ORDER if any(k in e[4] for e, _ in entries)]
+    keys += sorted({k for e, _ in entries for k in e[4]} - set(keys))
     counts: dict[str, dict[str, int]] = {k: {} for k in keys}
-    for record in records:
-        for key, values in record.filters.items():
+    for entry, _ in entries:
+        for key, values in entry[4].items():
             for value in values:
                 counts[key][value] = counts[key].get(value, 0) + 1
     values = {k: sorted(counts[k], key=(lambda v: _descending(v)) if k == "年份" else (lambda v, k=k: (-counts[k][v], v)))
               for k in keys}
     index_of = {k: {v: i for i, v in enumerate(values[k])} for k in keys}
-    newest_first = sorted(records, key=lambda r: ("date" not in r.sort, _descending(r.sort.get("date", "")), r.path))
-    pages = [[ids["/" + r.path], r.excerpt_from, [sorted(index_of[k][v] for v in r.filters.get(k, [])) for k in keys]]
-             for r in newest_first if "/" + r.path in ids]
-    data = {"facets": [[k, values[k]] for k in keys], "pages": pages}
+    newest_first = sorted(entries, key=lambda e: (not e[0][3], _descending(e[0][3]), e[0][0]))
+    pages = [[e[1], e[2], [sorted(index_of[k][v] for v in e[4].get(k, [])) for k in keys], shard]
+             for e, shard in newest_first]
+    data = {"shards": [name + "/" for name in shards], "facets": [[k, values[k]] for k in keys], "pages": pages}
     (output / FACETS_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 

@@ -244,6 +244,7 @@ class Live:
         self.server = make_server(preview.out, host, port, self.hub)
         self.address = f"http://{host}:{self.server.server_address[1]}/"
         self._index_wanted = threading.Event()
+        self._search_state: dict = {}  # what the preview's search index holds, shard by shard (search.Report.state)
         self._check_wanted = threading.Event()
         self.watching = threading.Event()
         self.checks = 0
@@ -341,7 +342,9 @@ class Live:
                     site = preview.site
                 if site is None:
                     continue
-                search.index(preview.out, site, output=fresh)
+                before = search.Previous(preview.out / search.OUTPUT, self._search_state) if self._search_state else None
+                report = search.index(preview.out, site, output=fresh, previous=before)
+                self._search_state = report.state
                 target = preview.out / "pagefind"
                 old = preview.out.parent / f".{preview.out.name}.pagefind-old"
                 shutil.rmtree(old, ignore_errors=True)

@@ -118,9 +118,16 @@ def build(content: Path, out: Path, today: dt.date = TODAY, search: bool = True)
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
-    """The example column in content/, built once for the session with search."""
+    """The example column in content/, built once for the session with search; its index is cut into
+    shards of 10 pages (a large column's layout), so that every search test searches merged shards."""
+    from gen import search
     out = tmp_path_factory.mktemp("example") / "site"
-    result = build(ROOT / "content", out)
+    pages, search.SHARD_PAGES = search.SHARD_PAGES, 10
+    try:
+        result = build(ROOT / "content", out)
+    finally:
+        search.SHARD_PAGES = pages
+    assert len(list((out / "pagefind").glob("*/pagefind-entry.json"))) > 3
     assert result.errors == 0, "\n".join(f"{f.file}:{f.line} [{f.rule}] {f.message}" for f in result.findings)
     return out
 

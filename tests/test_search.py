@@ -161,7 +161,7 @@ def test_without_search_the_search_page_says_so(tmp_path):
 
 
 def test_the_search_bundle_is_pagefinds_standard_build(example_site):
-    entry = (example_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8")
+    entry = (example_site / "pagefind/0/pagefind-entry.json").read_text(encoding="utf-8")
     assert '"zh-cn"' in entry
     assert search.pagefind_executable().name == "pagefind"
 
@@ -283,6 +283,19 @@ def test_several_words_must_all_occur(page, server, example_site):
     found = set(page.evaluate("q => window.gongkaiSearch.find(q)", "社会保险 农民工"))
     assert found == {url for url, text in texts.items() if "社会保险" in text and "农民工" in text}
     assert found
+
+
+def test_a_number_finds_only_the_pages_that_have_it_in_every_shard(page, server, example_site):
+    """Pagefind answers a word an index lacks with its longest prefix that the index has (12333 →
+    1234567): a shard without the number must not add such pages, and a number nowhere finds nothing."""
+    from test_search_recall import page_texts
+    texts = page_texts(example_site)
+    _open_search(page, server)
+    for number in ("12333", "7654321"):
+        found = set(page.evaluate("q => window.gongkaiSearch.find(q)", number))
+        assert found == {url for url, text in texts.items() if number in text} and found, number
+    assert page.evaluate("q => window.gongkaiSearch.find(q)", "1239999") == []
+    assert len(set(page.evaluate("() => Object.values(window.gongkaiSearch.shards())"))) > 3
 
 
 def test_a_phrase_only_in_a_pdf_finds_its_page(browser, tmp_path):

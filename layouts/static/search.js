@@ -138,6 +138,8 @@
   var facetInputs = {};  // facet → value → {input, count, item}
   var dateOrder = {};  // page id → position, newest first
   var excerptFrom = {};  // page id → first word after the page's title
+  var shardOf = {};  // page id → its shard's position in shardBases
+  var shardBases = [];  // the index's shards (folders of Pagefind bundles)
   var state = { query: "", groups: [], ids: [], results: {}, rank: {}, visible: [], shownCount: 0 };
   var searches = 0;  // numbers the searches: only the latest one may show its results
   var renders = 0;  // numbers the renderings: fragments still loading for an earlier one are dropped
@@ -161,13 +163,20 @@
     siteRoot = new URL("../", pagefindUrl);
     pagefindBase = new URL("./", pagefindUrl);
     try {
+      // Shards, filter values, date order and excerpt starts of every page, written by gen/search.py;
+      // fetched while Pagefind's script loads.
+      var facts = fetch(new URL("gongkai-search.json", pagefindUrl)).then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.json();
+      });
       pagefind = await import(pagefindUrl.href);
-      await pagefind.options({ basePath: pagefindBase.href });
-      var loading = pagefind.init();
-      // Filter values, date order and excerpt starts of every page, written by gen/search.py.
-      var response = await fetch(new URL("gongkai-search.json", pagefindUrl));
-      if (!response.ok) throw new Error(response.statusText);
-      var data = await response.json();
+      var data = await facts;
+      shardBases = data.shards.map(function (shard) { return new URL(shard, pagefindBase).href; });
+      // The index is split into shards (see gen/search.py): the first is Pagefind's own, the others merged into it.
+      await pagefind.options({ basePath: shardBases[0] });
+      var loading = Promise.all([pagefind.init()].concat(shardBases.slice(1).map(function (base) {
+        return pagefind.mergeIndex(base);
+      })));
       data.facets.forEach(function (pair) {
         FACETS.push(pair[0]);
         facetValues[pair[0]] = pair[1];
@@ -178,6 +187,7 @@
         var id = page[0];
         dateOrder[id] = position;
         excerptFrom[id] = page[1];
+        shardOf[id] = page[3];
         page[2].forEach(function (indices, f) {
           var facet = FACETS[f];
           indices.forEach(function (i) { facetPages[facet][facetValues[facet][i]].add(id); });
@@ -243,13 +253,29 @@
     return true;
   }
 
+  /** The results of a lone word that really have it. A shard where no word begins with it answers with
+   *  the pages of the longest prefix of it that it has (Pagefind's fallback, Pagefind#315): "12333"
+   *  finds "1234567" there. It is all or nothing within a shard, so one page of each shard tells. */
+  async function genuine(results, word) {
+    var byShard = {};
+    results.forEach(function (r) { (byShard[shardOf[r.id]] = byShard[shardOf[r.id]] || []).push(r); });
+    var kept = await Promise.all(Object.keys(byShard).map(async function (shard) {
+      var data = await byShard[shard][0].data();
+      var keys = (data.content || "").split(/\s+/).map(wordKey);
+      return keys.some(function (k) { return k.indexOf(word) === 0; }) ? byShard[shard] : [];
+    }));
+    return [].concat.apply([], kept);
+  }
+
   /** Ids of the pages where every group occurs (the search itself, without filters). */
   async function matchingIds(groups) {
     var sets = [];
     for (var group of groups) {
       var response = await pagefind.search(pagefindQuery(group));
-      response.results.forEach(function (r) { state.results[r.id] = r; });
-      sets.push(new Set(response.results.map(function (r) { return r.id; })));
+      var results = response.results;
+      if (group.length === 1 && !CJK.test(group[0])) results = await genuine(results, group[0]);
+      results.forEach(function (r) { state.results[r.id] = r; });
+      sets.push(new Set(results.map(function (r) { return r.id; })));
     }
     if (!sets.length) return [];
     return Array.from(sets[0]).filter(function (id) { return sets.every(function (s) { return s.has(id); }); });
@@ -350,7 +376,7 @@
    *  (Browsing by filters alone has no search result; pagefind.search(null) would fetch the whole index.) */
   async function fragmentOf(id) {
     if (state.results[id]) return state.results[id].data();
-    var response = await fetch(new URL("fragment/" + id + ".pf_fragment", pagefindBase));
+    var response = await fetch(new URL("fragment/" + id + ".pf_fragment", shardBases[shardOf[id]]));
     var stream = response.body.pipeThrough(new DecompressionStream("gzip"));
     var text = await new Response(stream).text();
     var data = JSON.parse(text.replace(/^pagefind_dcd/, ""));
@@ -424,6 +450,8 @@
   window.gongkaiSearch = {
     queryGroups: queryGroups,
     pagefindQuery: pagefindQuery,
+    /** Page id → the shard that holds it. */
+    shards: function () { return shardOf; },
     /** Page addresses (as indexed, e.g. /normative/2023/rs-2023-3/index.html) that a query finds. */
     find: async function (query) {
       var ids = await matchingIds(queryGroups(query));
