@@ -141,15 +141,20 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     start = time.perf_counter()
     report = Report()
     # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html")
-                   if not p.is_relative_to(output))
+    # Only those with a searchable region count: list pages change with every edit and are not indexed.
+    pages: dict[str, bytes] = {}  # path → digest of the page
+    for page in site_dir.rglob("index.html"):
+        if not page.is_relative_to(output):
+            data = page.read_bytes()
+            if b"data-pagefind-body" in data:
+                pages[page.relative_to(site_dir).as_posix()] = hashlib.blake2b(data, digest_size=16).digest()
     downloads = _public_downloads(site) if site is not None else {}
     count = shard_count(len(pages))
-    members: dict[str, list[str]] = {}
-    for path in pages:
+    members: dict[str, list[str]] = {"0": []} if not pages else {}
+    for path in sorted(pages):
         members.setdefault(shard_of(path, count), []).append(path)
     code = _code_key(executable, count)
-    keys = {name: _shard_key(site_dir, paths, downloads, code) for name, paths in members.items()}
+    keys = {name: _shard_key(paths, pages, downloads, code) for name, paths in members.items()}
     known = previous.state.get("shards", {}) if previous is not None and isinstance(previous.state, dict) else {}
     output.mkdir(parents=True, exist_ok=True)
     state: dict[str, dict] = {}
@@ -164,7 +169,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
                               executable)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
             # A new column with nothing published yet: Pagefind needs a page with words (see `_index_shard`).
-            home = shard_of("index.html", count)
+            home = "0" if count == 1 else shard_of("index.html", count)
             title = site.config.name if site is not None else "首页"
             fresh = [item for item in fresh if item[0] != home]
             fresh += _index_shards(site_dir, output, [(home, [], title)], downloads, texts, executable)
@@ -201,13 +206,14 @@ def _code_key(executable: Path | None, count: int) -> str:
     return digest.hexdigest()
 
 
-def _shard_key(site_dir: Path, paths: list[str], downloads: dict[str, list[Path]], code: str) -> str:
-    """A digest of what a shard indexes: each page's bytes and its downloads' stamps. (Not the pages'
-    render keys: a page rendered again after another document changed often has the same bytes.)"""
+def _shard_key(paths: list[str], pages: dict[str, bytes], downloads: dict[str, list[Path]], code: str) -> str:
+    """A digest of what a shard indexes: each page's bytes (`pages`: their digests) and its downloads'
+    stamps. (Not the pages' render keys: a page rendered again after another document changed often
+    has the same bytes.)"""
     digest = hashlib.blake2b(code.encode("utf-8"), digest_size=16)
     for path in paths:
         digest.update(f"\n{path}\t".encode("utf-8", "surrogateescape"))
-        digest.update((site_dir / path).read_bytes())
+        digest.update(pages[path])
         for file in downloads.get(path, []):
             try:
                 stat = file.stat()
@@ -495,7 +501,9 @@ def read_page(path: Path, site_dir: Path) -> Record | None:
     if "data-pagefind-body" not in text:
         return None
     parser = _PageParser()
-    _feed(parser, text)
+    # Nothing before the first data-pagefind-* attribute is read: it is outside the region (the page's
+    # header and navigation, a quarter of its elements) and holds no value.
+    _feed(parser, text[max(0, text.rfind("<", 0, text.find("data-pagefind-"))):])
     if not parser.found_body:
         return None
     record = Record(path=path.relative_to(site_dir).as_posix(), segments=_merge(parser.segments),

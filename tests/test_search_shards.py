@@ -32,7 +32,9 @@ def _entries(out: Path) -> dict[str, int]:
 
 
 def _pages(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("index.html")}
+    """The searchable pages (lists are not indexed)."""
+    pages = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("index.html")}
+    return {path: data for path, data in pages.items() if b"data-pagefind-body" in data}
 
 
 def _shard_of(out: Path, page: str) -> str:
