@@ -16,6 +16,7 @@ and searches it as a phrase.
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import html
@@ -94,11 +95,16 @@ class Report:
     """What the bundle holds, shard by shard: give it back as `Previous.state` to the next build."""
 
 
-SHARD_PAGES = 800
-"""Pages per index shard, about. The index is split into shards that Pagefind builds separately (its
-time grows faster than the pages of one run), that a build re-indexes only when one of their pages
-changed, and that the search page merges (`mergeIndex`); each shard is a few more requests for a
-reader's search, so they are not made smaller than they need to be."""
+SHARD_PAGES = 1500
+"""Pages per index shard, at most. The index is split into shards that Pagefind builds separately,
+on every core, that a build re-indexes only when one of their pages changed, and that the search
+page merges (`mergeIndex`). A reader's search fetches, for each character, a part of every shard
+of at least some 30 KB however few pages the shard has: fewer, larger shards keep that within
+half again of one index (bench/search_wait.py)."""
+SMALL_SHARD = 250
+"""A site of a few thousand pages still has up to `MIN_SHARDS` shards of at least this many pages,
+so that its index is built on more than one core."""
+MIN_SHARDS = 4
 _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's own search interfaces: the search page is gongkai's (`layouts/static/search.js`)."""
@@ -107,7 +113,7 @@ _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 def shard_count(pages: int) -> int:
     """How many shards an index of `pages` pages has: a function of the site alone, so that a
     build on another machine, or from scratch, writes the same bundle."""
-    return max(1, -(-pages // SHARD_PAGES))
+    return max(1, -(-pages // SHARD_PAGES), min(MIN_SHARDS, -(-pages // SMALL_SHARD)))
 
 
 def shard_of(path: str, count: int) -> str:
@@ -258,8 +264,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core."""
     import multiprocessing
     from . import parallel
-    # Inside the output being made, so that an interrupted build leaves nothing in the system's temporary folder.
-    source = Path(tempfile.mkdtemp(prefix=".gongkai-search-", dir=site_dir))
+    source = _scratch(site_dir)
     _JOB.update(site_dir=site_dir, output=output, source=source, downloads=downloads, texts=texts,
                 executable=executable)
     try:
@@ -271,8 +276,60 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
                 done = pool.map(_index_shard, shards, chunksize=1)
     finally:
         _JOB.clear()
-        shutil.rmtree(source, ignore_errors=True)
+        _discard_scratch(source)
     return done
+
+
+SCRATCH = Path("/dev/shm")
+"""Where Pagefind's input pages are written when it is a memory file system with room: creating,
+reading and deleting thousands of small files there costs a fraction of what it costs on a disk.
+Elsewhere they go into the output being made (never the system's temporary folder)."""
+SCRATCH_ROOM = 1 << 30
+"""Free bytes `SCRATCH` must have to be used."""
+_SCRATCH_PREFIX = "gongkai-search-"
+
+
+def _scratch(site_dir: Path) -> Path:
+    """A new folder for Pagefind's input, with a lock held while this build runs: what a killed
+    build left in `SCRATCH` (a folder whose lock nobody holds) is removed first."""
+    try:
+        stats = os.statvfs(SCRATCH)
+        usable = SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM
+    except OSError:
+        usable = False
+    if not usable:
+        return Path(tempfile.mkdtemp(prefix="." + _SCRATCH_PREFIX, dir=site_dir))
+    for lock in SCRATCH.glob(_SCRATCH_PREFIX + "*.lock"):
+        try:
+            handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(str(lock)[: -len(".lock")], ignore_errors=True)
+            lock.unlink(missing_ok=True)
+        except OSError:  # a build in progress
+            pass
+        finally:
+            os.close(handle)
+    # The lock exists before its folder, so a folder without a held lock is always a leftover.
+    handle, lock = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".lock", dir=SCRATCH)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    folder = Path(lock[: -len(".lock")])
+    folder.mkdir(mode=0o700)
+    _SCRATCH_LOCKS[str(folder)] = handle
+    return folder
+
+
+_SCRATCH_LOCKS: dict[str, int] = {}
+
+
+def _discard_scratch(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    handle = _SCRATCH_LOCKS.pop(str(folder), None)
+    if handle is not None:
+        Path(f"{folder}.lock").unlink(missing_ok=True)
+        os.close(handle)
 
 
 def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:

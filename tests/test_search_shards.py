@@ -110,12 +110,46 @@ def test_a_build_without_the_previous_record_indexes_everything_again(column: Pa
 
 
 def test_the_shard_count_depends_on_the_pages_only():
-    assert search.shard_count(1) == 1
-    assert search.shard_count(search.SHARD_PAGES) == 1
-    assert search.shard_count(search.SHARD_PAGES + 1) == 2
+    assert search.shard_count(1) == search.shard_count(search.SMALL_SHARD) == 1
+    assert search.shard_count(search.SMALL_SHARD + 1) == 2  # a small site is indexed on two cores already
+    assert search.shard_count(search.MIN_SHARDS * search.SMALL_SHARD * 2) == search.MIN_SHARDS
+    assert search.shard_count(search.SHARD_PAGES * 10) == 10
+    assert search.shard_count(search.SHARD_PAGES * 10 + 1) == 11
     pages = [f"p/{i}/index.html" for i in range(5000)]
     sizes: dict[str, int] = {}
     for page in pages:
         sizes[search.shard_of(page, 8)] = sizes.get(search.shard_of(page, 8), 0) + 1
     assert len(sizes) == 8 and min(sizes.values()) > 500  # even shards
     assert all(search.shard_of(p, 8) == search.shard_of(p, 8) for p in pages[:50])
+
+
+def test_the_scratch_folder_of_a_killed_build_is_removed_and_a_running_ones_kept(tmp_path: Path, monkeypatch):
+    import fcntl
+    scratch = tmp_path / "shm"
+    scratch.mkdir()
+    monkeypatch.setattr(search, "SCRATCH", scratch)
+    monkeypatch.setattr(search, "SCRATCH_ROOM", 0)
+    dead = scratch / "gongkai-search-dead"
+    (dead / "news").mkdir(parents=True)
+    (dead / "news/index.html").write_text("上次构建留下的页面", encoding="utf-8")
+    (scratch / "gongkai-search-dead.lock").touch()
+    running = scratch / "gongkai-search-running"
+    running.mkdir()
+    (scratch / "gongkai-search-running.lock").touch()
+    handle = os.open(scratch / "gongkai-search-running.lock", os.O_RDWR)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another build, still running
+    try:
+        shutil.copytree(ROOT / "content", tmp_path / "content")
+        assert build(tmp_path / "content", tmp_path / "site").written
+    finally:
+        os.close(handle)
+    assert sorted(p.name for p in scratch.iterdir()) == ["gongkai-search-running", "gongkai-search-running.lock"]
+
+
+def test_without_a_memory_file_system_the_scratch_is_inside_the_output(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(search, "SCRATCH", tmp_path / "no-such-folder")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    out = tmp_path / "site"
+    assert build(tmp_path / "content", out).written
+    assert (out / "pagefind/gongkai-search.json").is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(".gongkai-search")]
