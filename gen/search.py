@@ -338,6 +338,7 @@ def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
     name, paths, fallback = item
     job = _JOB
     site_dir, source, texts = job["site_dir"], job["source"] / name, job["texts"]
+    texts.fresh = {}  # what this shard extracts, handed back with its result
     prepared = []
     for path in paths:
         record = read_page(site_dir / path, site_dir)
