@@ -112,7 +112,7 @@ _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 
 def shard_count(pages: int) -> int:
     """How many shards an index of `pages` pages has: a function of the site alone, so that a
-    build on another machine, or from scratch, writes the same bundle."""
+    build from scratch writes the bundle an incremental build writes."""
     return max(1, -(-pages // SHARD_PAGES), min(MIN_SHARDS, -(-pages // SMALL_SHARD)))
 
 
@@ -261,23 +261,38 @@ _JOB: dict = {}
 
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads, texts,
                   executable: Path | None) -> list[tuple[str, dict]]:
-    """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core."""
+    """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
+
+    With as many shards as cores or more, each process takes whole shards (reading one while
+    Pagefind indexes another); with fewer (an edit), the pages are first read on every core."""
     import multiprocessing
     from . import parallel
     source = _scratch(site_dir)
     _JOB.update(site_dir=site_dir, output=output, source=source, downloads=downloads, texts=texts,
                 executable=executable)
+    pages = sum(len(paths) for _, paths, _ in shards)
+    processes = parallel.workers() if hasattr(os, "fork") and pages >= parallel.MIN_ITEMS else 1
     try:
-        processes = min(parallel.workers(), len(shards))
-        if processes <= 1 or not hasattr(os, "fork"):
-            done = [_index_shard(item) for item in shards]
-        else:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                done = pool.map(_index_shard, shards, chunksize=1)
+        if processes <= 1:
+            return [_index_shard(item) for item in shards]
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            if len(shards) >= processes:
+                return pool.map(_index_shard, shards, chunksize=1)
+            slices = [(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
+                      for name, paths, fallback in shards for i in range(processes)]
+            read = pool.map(_read_unwritten, slices, chunksize=1)
+            parts: dict[str, list] = {}
+            for (name, _, _), part in zip(slices, read):
+                parts.setdefault(name, []).append(part)
+            return pool.map(_run_shard, [(name, _joined(parts[name])) for name, _, _ in shards], chunksize=1)
     finally:
         _JOB.clear()
         _discard_scratch(source)
-    return done
+
+
+def _joined(parts: list[tuple[list, dict, bool]]) -> tuple[list, dict, bool]:
+    return ([item for prepared, _, _ in parts for item in prepared], {k: v for _, texts, _ in parts for k, v in texts.items()},
+            any(fallback for _, _, fallback in parts))
 
 
 SCRATCH = Path("/dev/shm")
@@ -333,12 +348,19 @@ def _discard_scratch(folder: Path) -> None:
 
 
 def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
-    """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds
-    (`fallback`: a title to index as the home page when the shard has no page to index)."""
+    """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds."""
+    return _run_shard((item[0], _read_pages(item)))
+
+
+def _read_pages(item: tuple[str, list[str], str | None], write: bool = True) -> tuple[list, dict, bool]:
+    """Pages of a shard read and made into Pagefind's input, written in the order given unless not
+    `write` (`fallback`: a title to index as the home page when there is no page to index); their
+    records without text, the download texts extracted, and whether the fallback was used."""
     name, paths, fallback = item
     job = _JOB
-    site_dir, source, texts = job["site_dir"], job["source"] / name, job["texts"]
-    texts.fresh = {}  # what this shard extracts, handed back with its result
+    site_dir, texts = job["site_dir"], job["texts"]
+    source = job["source"] / name if write else None
+    texts.fresh = {}  # what these pages extract, handed back with them
     prepared = []
     for path in paths:
         record = read_page(site_dir / path, site_dir)
@@ -347,16 +369,32 @@ def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
     if not prepared and fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         prepared = [_prepare(Record(path="index.html", segments=[(1, fallback)], meta={"title": fallback}), [], source)]
-    result: dict = {"pages": [], "words": 0, "attachments": 0, "cut": [], "texts": texts.fresh, "fallback": bool(fallback)}
+    return prepared, texts.fresh, bool(prepared and fallback)
+
+
+def _read_unwritten(item: tuple[str, list[str], str | None]) -> tuple[list, dict, bool]:
+    return _read_pages(item, write=False)
+
+
+def _run_shard(item: tuple[str, tuple[list, dict, bool]]) -> tuple[str, dict]:
+    """Pagefind over a shard's prepared pages; what the shard holds."""
+    name, (prepared, fresh, fallback) = item
+    job = _JOB
+    result: dict = {"pages": [], "words": 0, "attachments": 0, "cut": [], "texts": fresh, "fallback": fallback}
     if not prepared:
         return name, result
-    target = job["output"] / name
+    source, target = job["source"] / name, job["output"] / name
+    # Pagefind's output follows the order it lists its input in, which on a memory file system is
+    # the order the files were made: read on several cores, the pages are written here, in order.
+    for record, *_, page in sorted(prepared, key=lambda item: item[0].path):
+        if page:
+            _write_source(source, record.path, page)
     _run_pagefind(source, target, job["executable"])
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
         (target / ui).unlink(missing_ok=True)
     ids = fragment_ids(target)
-    for record, words, used, cut in prepared:
+    for record, words, used, cut, _ in prepared:
         if "/" + record.path in ids:
             result["pages"].append([record.path, ids["/" + record.path], record.excerpt_from,
                                     record.sort.get("date", ""), record.filters])
@@ -367,17 +405,25 @@ def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
     return name, result
 
 
-def _prepare(record: Record, files: list[Path], source: Path, extract=None) -> tuple[Record, int, int, list[Path]]:
-    """Add a page's downloads, split its text into words and write the page Pagefind reads; return
-    the record without its text, the words, the downloads used and those cut at the text limit."""
+def _prepare(record: Record, files: list[Path], source: Path | None, extract=None) -> tuple[Record, int, int, list[Path], str]:
+    """Add a page's downloads, split its text into words and make the page Pagefind reads, written
+    into `source` (None: returned, to be written later); return the record without its text, the
+    words, the downloads used, those cut at the text limit, and the page when not written."""
     cut: list[Path] = []
     used = add_downloads(record, files, cut, extract)
     words = record_words(record)
-    target = source / record.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(index_page(record, words), encoding="utf-8")
+    page = index_page(record, words)
+    if source is not None:
+        _write_source(source, record.path, page)
+        page = ""
     record.segments = []
-    return record, sum(len(w) for _, w in words), used, cut
+    return record, sum(len(w) for _, w in words), used, cut, page
+
+
+def _write_source(source: Path, path: str, page: str) -> None:
+    target = source / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
 
 
 def _public_downloads(site: Site) -> dict[str, list[Path]]:
