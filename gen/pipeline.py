@@ -168,6 +168,23 @@ def build(options: Options) -> Result:
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
                       timings={"cache": looked_up})
     timings = {"cache": looked_up}
+    # The search index's processes start now, while this process is small (see `search.workers`).
+    pool = _search_workers() if options.search else None
+    try:
+        return _build(options, layouts, key, folders, timings, pool)
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def _search_workers():
+    from . import search
+    return search.workers()
+
+
+def _build(options: Options, layouts: Path, key: str, folders: list, timings: dict[str, float], pool) -> Result:
+    """`build` once the content is known to have changed (`pool`: processes for the search index)."""
+    from . import cache, write
     compiled: list = []
 
     def prepare() -> None:
@@ -218,7 +235,7 @@ def build(options: Options) -> Result:
             with stage("index"):
                 from . import search  # only when asked for: the index's code is not loaded by --no-search
                 before = search.Previous(options.out / search.OUTPUT, previous.search) if previous.folder else None
-                report = search.index(staging, site, cache=cache_folder, previous=before)
+                report = search.index(staging, site, cache=cache_folder, previous=before, pool=pool)
                 tally.record.search = report.state
             result.findings = sorted_findings(result.findings + _cut_downloads(site, report.cut))
         with stage("write"):

@@ -135,13 +135,14 @@ class Previous:
 
 
 def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None,
-          cache: Path | None = None, previous: Previous | None = None) -> Report:
+          cache: Path | None = None, previous: Previous | None = None, pool=None) -> Report:
     """Write the Pagefind bundle into `site_dir/pagefind/` for the pages marked `data-pagefind-body`.
 
     With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
     `executable` and `output` replace Pagefind's standard binary and the bundle folder (for measurements).
     `cache`: a folder where the text of downloads is kept by file, so that a build extracts only new ones.
     `previous`: the last bundle, whose shards are hard-linked when their pages and downloads are the same.
+    `pool`: the processes to index with (`workers()`); without, they are forked here.
     """
     output = output or site_dir / OUTPUT
     start = time.perf_counter()
@@ -170,20 +171,18 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
             state[name] = old
     todo = sorted((name for name in keys if name not in state), key=int)
     if todo:
-        texts = DownloadTexts(cache)
-        fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, texts,
-                              executable)
+        fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, cache,
+                              executable, pool)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
-            # A new column with nothing published yet: Pagefind needs a page with words (see `_index_shard`).
+            # A new column with nothing published yet: Pagefind needs a page with words (see `_read_pages`).
             home = "0" if count == 1 else shard_of("index.html", count)
             title = site.config.name if site is not None else "首页"
             fresh = [item for item in fresh if item[0] != home]
-            fresh += _index_shards(site_dir, output, [(home, [], title)], downloads, texts, executable)
+            fresh += _index_shards(site_dir, output, [(home, [], title)], downloads, cache, executable, pool)
         for name, done in fresh:
-            texts.fresh.update(done.pop("texts"))
             done["key"] = keys.get(name, "")
             state[name] = done
-        texts.store({str(p) for files in downloads.values() for p in files})
+        DownloadTexts(cache).keep([p for files in downloads.values() for p in files])
     shards = sorted((name for name in state if state[name].get("pages")), key=int)
     _link(output / shards[0] / "pagefind.js", output / "pagefind.js")
     write_facets(shards, state, output)
@@ -255,44 +254,76 @@ def _entry_digest(folder: Path) -> str:
     return hashlib.blake2b((folder / "pagefind-entry.json").read_bytes(), digest_size=16).hexdigest()
 
 
-_JOB: dict = {}
-"""What the forked shard workers read: set before the pool forks (fork shares it, nothing is pickled)."""
+def workers():
+    """Processes for `index` (a `multiprocessing` pool), to start before the site is loaded: forked
+    from a process that holds the whole site, each copied much of it page by page as it allocated;
+    forked before, they share nothing and take their work pickled. The caller closes it (`terminate`)."""
+    import multiprocessing
+    from . import parallel
+    return multiprocessing.get_context("fork").Pool(parallel.workers())
 
 
-def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads, texts,
-                  executable: Path | None) -> list[tuple[str, dict]]:
+@dataclass
+class _Task:
+    """A shard's pages (or some of them) to read, with all a worker process needs to do it."""
+
+    name: str
+    paths: list[str]
+    fallback: str | None
+    """A title to index as the home page when there is no page to index (a new column)."""
+    site_dir: Path
+    source: Path
+    """Pagefind's input for the shard goes into `source/<name>/`."""
+    output: Path
+    executable: Path | None
+    downloads: dict[str, list[Path]]
+    """Of these pages."""
+    cache: Path | None
+    """`DownloadTexts` folder."""
+
+
+def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
+                  cache: Path | None, executable: Path | None, pool=None) -> list[tuple[str, dict]]:
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
 
     With as many shards as cores or more, each process takes whole shards (reading one while
-    Pagefind indexes another); with fewer (an edit), the pages are first read on every core."""
+    Pagefind indexes another); with fewer (an edit), the pages are first read on every core.
+    `pool`: processes from `workers()`; without one, this process forks its own."""
     import multiprocessing
     from . import parallel
     source = _scratch(site_dir)
-    _JOB.update(site_dir=site_dir, output=output, source=source, downloads=downloads, texts=texts,
-                executable=executable)
+
+    def task(name: str, paths: list[str], fallback: str | None) -> _Task:
+        mine = {path: downloads[path] for path in paths if downloads.get(path)}
+        return _Task(name, paths, fallback, site_dir, source, output, executable, mine, cache)
     pages = sum(len(paths) for _, paths, _ in shards)
     processes = parallel.workers() if hasattr(os, "fork") and pages >= parallel.MIN_ITEMS else 1
     try:
         if processes <= 1:
-            return [_index_shard(item) for item in shards]
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return [_index_shard(task(*item)) for item in shards]
+        own = pool is None
+        pool = pool or multiprocessing.get_context("fork").Pool(processes)
+        try:
             if len(shards) >= processes:
-                return pool.map(_index_shard, shards, chunksize=1)
-            slices = [(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
+                return pool.map(_index_shard, [task(*item) for item in shards], chunksize=1)
+            slices = [task(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
                       for name, paths, fallback in shards for i in range(processes)]
             read = pool.map(_read_unwritten, slices, chunksize=1)
             parts: dict[str, list] = {}
-            for (name, _, _), part in zip(slices, read):
-                parts.setdefault(name, []).append(part)
-            return pool.map(_run_shard, [(name, _joined(parts[name])) for name, _, _ in shards], chunksize=1)
+            for piece, part in zip(slices, read):
+                parts.setdefault(piece.name, []).append(part)
+            first = {piece.name: piece for piece in reversed(slices)}
+            return pool.map(_run_shard, [(first[name], _joined(parts[name])) for name, _, _ in shards], chunksize=1)
+        finally:
+            if own:
+                pool.close()
+                pool.join()
     finally:
-        _JOB.clear()
         _discard_scratch(source)
 
 
-def _joined(parts: list[tuple[list, dict, bool]]) -> tuple[list, dict, bool]:
-    return ([item for prepared, _, _ in parts for item in prepared], {k: v for _, texts, _ in parts for k, v in texts.items()},
-            any(fallback for _, _, fallback in parts))
+def _joined(parts: list[tuple[list, bool]]) -> tuple[list, bool]:
+    return [item for prepared, _ in parts for item in prepared], any(fallback for _, fallback in parts)
 
 
 SCRATCH = Path("/dev/shm")
@@ -347,49 +378,46 @@ def _discard_scratch(folder: Path) -> None:
         os.close(handle)
 
 
-def _index_shard(item: tuple[str, list[str], str | None]) -> tuple[str, dict]:
+def _index_shard(task: _Task) -> tuple[str, dict]:
     """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds."""
-    return _run_shard((item[0], _read_pages(item)))
+    return _run_shard((task, _read_pages(task)))
 
 
-def _read_pages(item: tuple[str, list[str], str | None], write: bool = True) -> tuple[list, dict, bool]:
+def _read_pages(task: _Task, write: bool = True) -> tuple[list, bool]:
     """Pages of a shard read and made into Pagefind's input, written in the order given unless not
-    `write` (`fallback`: a title to index as the home page when there is no page to index); their
-    records without text, the download texts extracted, and whether the fallback was used."""
-    name, paths, fallback = item
-    job = _JOB
-    site_dir, texts = job["site_dir"], job["texts"]
-    source = job["source"] / name if write else None
-    texts.fresh = {}  # what these pages extract, handed back with them
+    `write`; their records without text, and whether the home page stood in for a shard without
+    pages (`_Task.fallback`)."""
+    texts = DownloadTexts(task.cache)
+    source = task.source / task.name if write else None
     prepared = []
-    for path in paths:
-        record = read_page(site_dir / path, site_dir)
+    for path in task.paths:
+        record = read_page(task.site_dir / path, task.site_dir)
         if record is not None:
-            prepared.append(_prepare(record, job["downloads"].get(record.path, []), source, texts.get))
-    if not prepared and fallback:
+            prepared.append(_prepare(record, task.downloads.get(record.path, []), source, texts.get))
+    if not prepared and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
-        prepared = [_prepare(Record(path="index.html", segments=[(1, fallback)], meta={"title": fallback}), [], source)]
-    return prepared, texts.fresh, bool(prepared and fallback)
+        home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
+        prepared = [_prepare(home, [], source)]
+    return prepared, bool(prepared and task.fallback)
 
 
-def _read_unwritten(item: tuple[str, list[str], str | None]) -> tuple[list, dict, bool]:
-    return _read_pages(item, write=False)
+def _read_unwritten(task: _Task) -> tuple[list, bool]:
+    return _read_pages(task, write=False)
 
 
-def _run_shard(item: tuple[str, tuple[list, dict, bool]]) -> tuple[str, dict]:
+def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     """Pagefind over a shard's prepared pages; what the shard holds."""
-    name, (prepared, fresh, fallback) = item
-    job = _JOB
-    result: dict = {"pages": [], "words": 0, "attachments": 0, "cut": [], "texts": fresh, "fallback": fallback}
+    task, (prepared, fallback) = item
+    result: dict = {"pages": [], "words": 0, "attachments": 0, "cut": [], "fallback": fallback}
     if not prepared:
-        return name, result
-    source, target = job["source"] / name, job["output"] / name
+        return task.name, result
+    source, target = task.source / task.name, task.output / task.name
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
     # the order the files were made: read on several cores, the pages are written here, in order.
     for record, *_, page in sorted(prepared, key=lambda item: item[0].path):
         if page:
             _write_source(source, record.path, page)
-    _run_pagefind(source, target, job["executable"])
+    _run_pagefind(source, target, task.executable)
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
         (target / ui).unlink(missing_ok=True)
@@ -402,7 +430,7 @@ def _run_shard(item: tuple[str, tuple[list, dict, bool]]) -> tuple[str, dict]:
         result["attachments"] += used
         result["cut"] += [str(p) for p in cut]
     result["entry"] = _entry_digest(target)
-    return name, result
+    return task.name, result
 
 
 def _prepare(record: Record, files: list[Path], source: Path | None, extract=None) -> tuple[Record, int, int, list[Path], str]:
@@ -438,44 +466,55 @@ def _public_downloads(site: Site) -> dict[str, list[Path]]:
 
 
 class DownloadTexts:
-    """The text of each download as extracted last time, by path, with the size and time it had
-    (`<cache>/download-text.json`): only new or changed Word and PDF files are read again."""
+    """The text of each download as extracted last time, one file per download, named by a digest of
+    its path, size and time (`<cache>/download-text/`): only new or changed Word and PDF files are
+    read again, and each process reads and writes only the texts it needs."""
 
-    NAME = "download-text.json"
+    NAME = "download-text"
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.known: dict[str, list] = {}
-        self.fresh: dict[str, list] = {}
-        if folder is not None:
-            try:
-                data = json.loads((folder / self.NAME).read_text(encoding="utf-8"))
-                self.known = data if isinstance(data, dict) else {}
-            except (OSError, ValueError):
-                pass
+    def __init__(self, cache: Path | None):
+        self.folder = cache / self.NAME if cache is not None else None
 
-    def get(self, path: Path) -> tuple[str, bool]:
+    @staticmethod
+    def _key(path: Path) -> str | None:
         try:
             stat = path.stat()
         except OSError:
+            return None
+        stamp = f"{path}\0{stat.st_size}:{stat.st_mtime_ns}".encode("utf-8", "surrogateescape")
+        return hashlib.blake2b(stamp, digest_size=16).hexdigest()
+
+    def get(self, path: Path) -> tuple[str, bool]:
+        """The file's text, and whether it was cut at `search_files.TEXT_LIMIT`."""
+        key = self._key(path)
+        if key is None:
             return "", False
-        stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
-        entry = self.known.get(str(path))
-        if isinstance(entry, list) and len(entry) == 3 and entry[0] == stamp:
-            return entry[1], bool(entry[2])
+        kept = self.folder / key if self.folder is not None else None
+        if kept is not None:
+            try:
+                flag, _, text = kept.read_text(encoding="utf-8").partition("\n")
+                return text, flag == "cut"
+            except (OSError, ValueError):
+                pass
         text, cut = file_text(path)
-        self.fresh[str(path)] = [stamp, text, cut]
+        if kept is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                partial = self.folder / f".{key}.{os.getpid()}"
+                partial.write_text(("cut" if cut else "whole") + "\n" + text, encoding="utf-8")
+                os.replace(partial, kept)
+            except OSError:
+                pass  # only a cache: the text is extracted again next time
         return text, cut
 
-    def store(self, wanted: set[str]) -> None:
-        """Keep the texts of the downloads the site has now, no others."""
-        if self.folder is None or not self.fresh:
+    def keep(self, files: list[Path]) -> None:
+        """Remove the texts of downloads the site no longer has (or has changed since)."""
+        if self.folder is None or not self.folder.is_dir():
             return
-        merged = {k: v for k, v in {**self.known, **self.fresh}.items() if k in wanted}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        partial = self.folder / f".{self.NAME}.{os.getpid()}"
-        partial.write_text(json.dumps(merged, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, self.folder / self.NAME)
+        wanted = {self._key(path) for path in files}
+        for kept in self.folder.iterdir():
+            if kept.name not in wanted:
+                kept.unlink(missing_ok=True)
 
 
 def add_downloads(record: Record, files: list[Path], cut: list[Path] | None = None, extract=None) -> int:
