@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import jinja2.compiler
@@ -515,7 +515,11 @@ class Renderer:
                            extra=extra)
 
     def not_found(self) -> Page:
-        return self.page("404.html", "404.html", "页面未找到", [Crumb("首页", "index.html"), Crumb("页面未找到", None)])
+        # The server shows this page at any missing address (/a/b/c): its links, written from the
+        # site's root like the home page's, are resolved against the site's root path by a <base>.
+        root = urlsplit(self.config.base_url).path or "/"
+        return self.page("404.html", "404.html", "页面未找到", [Crumb("首页", "index.html"), Crumb("页面未找到", None)],
+                         root=root if root.endswith("/") else root + "/")
 
     def feed(self) -> Page:
         site = self.site

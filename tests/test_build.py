@@ -55,7 +55,23 @@ def test_every_internal_link_resolves_and_is_relative(example_site):
         if "pagefind" in page.parts:
             continue
         for tag, attribute, url in parse_html(page.read_text(encoding="utf-8")).links:
-            assert not url.startswith("/"), f"{page}: absolute link {url}"
+            assert not url.startswith("/") or (page.name == "404.html" and tag == "base"), f"{page}: absolute link {url}"
+
+
+def test_the_404_page_links_from_the_sites_root_wherever_it_is_shown(example_site):
+    """The server shows 404.html at any missing address (/xxgk/a/b/c): a <base> at the site's root
+    path (from base_url) makes its root-relative links resolve there too."""
+    from urllib.parse import urljoin
+    page = (example_site / "404.html").read_text(encoding="utf-8")
+    base = re.search(r'<base href="([^"]+)">', page)[1]
+    assert base == "/xxgk/"  # the path of the example column's base_url
+    assert page.index("<base ") < page.index("<link ")  # before any address it governs
+    for tag, attribute, url in parse_html(page).links:
+        if tag not in ("base", "a") or not url.startswith("http"):
+            resolved = urljoin("https://example.gov.cn/xxgk/no/such/page/", urljoin(base, url))
+            if resolved.startswith("https://example.gov.cn/xxgk/") and "canonical" not in url:
+                assert (example_site / resolved.removeprefix("https://example.gov.cn/xxgk/").split("#")[0] or "index.html").exists() \
+                    or resolved.endswith("/"), url
 
 
 def test_footer_identity_on_every_page(example_site):

@@ -141,3 +141,11 @@ def test_nginx_serves_the_built_column_with_the_generated_configuration(nginx_si
     assert status == 200 and headers["Content-Type"].startswith("image/svg+xml") and "sandbox" in headers["Content-Security-Policy"]
     status, headers, body = _get(nginx_site + "no/such/page/")
     assert status == 404 and "页面未找到" in body.decode("utf-8")
+    # Shown at a nested address, its stylesheet and links still resolve (a <base> at the site's root).
+    import re
+    from urllib.parse import urljoin
+    page = body.decode("utf-8")
+    base = urljoin(nginx_site + "no/such/page/", re.search(r'<base href="([^"]+)">', page)[1])
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert sheets and all(_get(urljoin(base, sheet))[0] == 200 for sheet in sheets)
+    assert _get(urljoin(base, re.search(r'<a href="([^"]+)">返回首页', page)[1]))[0] == 200
