@@ -5,7 +5,7 @@
 
 SITE is a site built by `gongkai build` (with or without search). Its pages are indexed twice,
 into two copies of the site (hard links, so the copies cost no space): as `gongkai build` does,
-in shards, and as one index (`search.SHARD_PAGES` above the number of pages). Both are served over
+in shards, and as one index (`search.SHARD_PAGES` above the number of pages, `MIN_SHARDS` 1). Both are served over
 127.0.0.1 by the standard library's HTTP server, and Chromium (Debian's, through Playwright) opens
 `search/index.html?q=TERM` for each term with an empty cache, taking turns between the two, until
 the number of results is shown and the first result is on the page. Printed: the median time and
@@ -43,14 +43,14 @@ def index_copy(site: Path, target: Path, single: bool) -> dict:
     shutil.rmtree(target, ignore_errors=True)
     subprocess.run(["cp", "-al", str(site), str(target)], check=True)
     shutil.rmtree(target / "pagefind", ignore_errors=True)
-    kept = search.SHARD_PAGES
+    kept = search.SHARD_PAGES, search.MIN_SHARDS
     if single:
-        search.SHARD_PAGES = 10**9
+        search.SHARD_PAGES, search.MIN_SHARDS = 10**9, 1
     try:
         start = time.perf_counter()
         report = search.index(target)
     finally:
-        search.SHARD_PAGES = kept
+        search.SHARD_PAGES, search.MIN_SHARDS = kept
     return {"seconds": time.perf_counter() - start, "shards": report.shards, "bytes": report.bytes, "pages": report.pages}
 
 
