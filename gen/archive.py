@@ -241,7 +241,9 @@ def changed_since(site: Site, doc: Document, since: dt.date) -> bool:
 
 def site_copy(site: Site, layouts: Path) -> list[Output]:
     """The public column without Pagefind, its search page replaced by one that works from file://."""
-    outputs = render.render_site(site, layouts, search=False)
+    # No 404 page: a copy opened from disk has no server to show it at a missing address, and the
+    # site's own (its links start at the server's root path) would lead nowhere from there.
+    outputs = [o for o in render.render_site(site, layouts, search=False) if o.path != "404.html"]
     renderer = render.Renderer(site, layouts, search=False)
     # Custom layouts may lack the archive templates: fall back to the packaged ones.
     renderer.env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(layouts)),
