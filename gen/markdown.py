@@ -358,9 +358,11 @@ _BAD_TAG = re.compile(r"<(?!/?%s[\s/>])" % trie_pattern(_ALLOWED_TAGS).pattern) 
 _TAG_WITH_ATTRIBUTES = re.compile(r"<([a-z][a-z0-9]*)(\s[^<>]*?)\s*/?>")
 _ATTRIBUTES = re.compile(r'(?:\s+[a-z-]+="[^"<>]*")*')
 _ATTRIBUTE = re.compile(r'\s+([a-z-]+)="([^"<>]*)"')
-# A URL that is safe as it is: an allowed scheme, or no scheme at all; never a control character
-# or space (browsers drop those, so "java&#9;script:" would become a scheme).
-_SAFE_URL = re.compile(r"(?:(?:https?|mailto|tel):|[^:/?#\x00-\x20\x7f]*(?:[/?#]|$))[^\x00-\x20\x7f]*\Z")
+# A URL that is safe as it is: an allowed scheme with a host or an address (the sanitizer drops a
+# bare "http:"), or no scheme at all; never a control character or space (browsers drop those, so
+# "java&#9;script:" would become a scheme).
+_SAFE_URL = re.compile(r"(?:https?://[a-z0-9.-]+(?:[:/?#]|\Z)|(?:mailto|tel):[^\x00-\x20\x7f]|[^:/?#\x00-\x20\x7f]*(?:[/?#]|$))"
+                       r"[^\x00-\x20\x7f]*\Z", re.I)
 
 
 def _already_safe(html: str) -> bool:
