@@ -168,18 +168,15 @@ def build(options: Options) -> Result:
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents,
                       timings={"cache": looked_up})
     timings = {"cache": looked_up}
-    # The search index's processes start now, while this process is small (see `search.workers`).
-    pool = _search_workers() if options.search else None
+    pool = None
+    if options.search:  # the search index's processes start now, while this process is small (see `search.workers`)
+        from . import search
+        pool = search.workers()
     try:
         return _build(options, layouts, key, folders, timings, pool)
     finally:
         if pool is not None:
             pool.terminate()
-
-
-def _search_workers():
-    from . import search
-    return search.workers()
 
 
 def _build(options: Options, layouts: Path, key: str, folders: list, timings: dict[str, float], pool) -> Result:

@@ -16,7 +16,6 @@ and searches it as a phrase.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import gzip
 import hashlib
@@ -176,7 +175,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
                               executable, pool)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
             # A new column with nothing published yet: Pagefind needs a page with words (see `_read_pages`).
-            home = "0" if count == 1 else shard_of("index.html", count)
+            home = shard_of("index.html", count)
             title = site.config.name if site is not None else "首页"
             fresh = [item for item in fresh if item[0] != home]
             fresh += _index_shards(site_dir, output, [(home, [], title)], downloads, cache, executable, pool)
@@ -193,7 +192,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
         report.attachments += state[name]["attachments"]
         report.cut += [Path(p) for p in state[name]["cut"]]
     report.shards, report.reindexed = len(shards), len(todo)
-    report.state = {"count": count, "shards": state}
+    report.state = {"shards": state}
     report.seconds = time.perf_counter() - start
     report.bytes = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return report
@@ -339,8 +338,9 @@ _SCRATCH_PREFIX = "gongkai-search-"
 
 
 def _scratch(site_dir: Path) -> Path:
-    """A new folder for Pagefind's input, with a lock held while this build runs: what a killed
-    build left in `SCRATCH` (a folder whose lock nobody holds) is removed first."""
+    """A new folder for Pagefind's input, held while this build runs: what a killed build left in
+    `SCRATCH` is removed first (see `write.held_folder`)."""
+    from . import write
     try:
         stats = os.statvfs(SCRATCH)
         usable = SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM
@@ -348,37 +348,14 @@ def _scratch(site_dir: Path) -> Path:
         usable = False
     if not usable:
         return Path(tempfile.mkdtemp(prefix="." + _SCRATCH_PREFIX, dir=site_dir))
-    for lock in SCRATCH.glob(_SCRATCH_PREFIX + "*.lock"):
-        try:
-            handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            shutil.rmtree(str(lock)[: -len(".lock")], ignore_errors=True)
-            lock.unlink(missing_ok=True)
-        except OSError:  # a build in progress
-            pass
-        finally:
-            os.close(handle)
-    # The lock exists before its folder, so a folder without a held lock is always a leftover.
-    handle, lock = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".lock", dir=SCRATCH)
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    folder = Path(lock[: -len(".lock")])
-    folder.mkdir(mode=0o700)
-    _SCRATCH_LOCKS[str(folder)] = handle
-    return folder
-
-
-_SCRATCH_LOCKS: dict[str, int] = {}
+    write.clear_unheld(SCRATCH, _SCRATCH_PREFIX + "*.lock")
+    return write.held_folder(SCRATCH, _SCRATCH_PREFIX, 0o700)
 
 
 def _discard_scratch(folder: Path) -> None:
+    from . import write
     shutil.rmtree(folder, ignore_errors=True)
-    handle = _SCRATCH_LOCKS.pop(str(folder), None)
-    if handle is not None:
-        Path(f"{folder}.lock").unlink(missing_ok=True)
-        os.close(handle)
+    write.release(folder)
 
 
 def _index_shard(task: _Task) -> tuple[str, dict]:

@@ -44,31 +44,28 @@ def begin(out: Path) -> Path:
         raise OutputError(f"输出目录 {out} 已存在且不是 gongkai 生成的，为避免误删，已停止。请换一个输出目录或先手动清空它。")
     out.parent.mkdir(parents=True, exist_ok=True)
     clear_leftovers(out)
-    # The lock exists before its folder, so a folder without a held lock is always a leftover.
-    handle, lock = tempfile.mkstemp(prefix=f".{out.name}.tmp-", suffix=".lock", dir=out.parent)
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    staging = Path(lock[: -len(".lock")])
-    os.mkdir(staging, 0o777)  # less the umask, as any folder a user makes
-    _LOCKS[str(staging)] = handle
+    staging = held_folder(out.parent, f".{out.name}.tmp-", 0o777)  # less the umask, as any folder a user makes
     (staging / MARKER).write_bytes(b"gongkai\n")
     return staging
 
 
-_LOCKS: dict[str, int] = {}
-"""Staging folder → the descriptor of its held lock file."""
+def held_folder(parent: Path, prefix: str, mode: int) -> Path:
+    """A new folder in `parent` whose lock file (`<folder>.lock`) this process holds until `release`.
+
+    The lock exists before its folder, so a folder without a held lock is always a leftover
+    (`clear_unheld`)."""
+    handle, lock = tempfile.mkstemp(prefix=prefix, suffix=".lock", dir=parent)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    folder = Path(lock[: -len(".lock")])
+    os.mkdir(folder, mode)
+    _LOCKS[str(folder)] = handle
+    return folder
 
 
-def clear_leftovers(out: Path) -> None:
-    """Remove what interrupted builds left beside `out`: staging folders whose lock nobody holds,
-    and previous sites being deleted. A previous site renamed aside by a swap that was cut short
-    (no `out` now) is put back, so that a later failure never deletes the only copy."""
-    parent = out.parent
-    for leftover in parent.glob(f".{out.name}.del-*"):
-        remove_later(leftover)
-    recover(out)
-    for leftover in parent.glob(f".{out.name}.old-*"):
-        _delete(leftover, out)
-    for lock in parent.glob(f".{out.name}.tmp-*.lock"):
+def clear_unheld(parent: Path, pattern: str) -> None:
+    """Remove the folders of the lock files in `parent` matching `pattern` that nobody holds (their
+    builds were killed); folders of running builds stay."""
+    for lock in parent.glob(pattern):
         folder = Path(str(lock)[: -len(".lock")])
         try:
             handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
@@ -84,6 +81,23 @@ def clear_leftovers(out: Path) -> None:
             lock.unlink(missing_ok=True)
         finally:
             os.close(handle)
+
+
+_LOCKS: dict[str, int] = {}
+"""Held folder → the descriptor of its held lock file."""
+
+
+def clear_leftovers(out: Path) -> None:
+    """Remove what interrupted builds left beside `out`: staging folders whose lock nobody holds,
+    and previous sites being deleted. A previous site renamed aside by a swap that was cut short
+    (no `out` now) is put back, so that a later failure never deletes the only copy."""
+    parent = out.parent
+    for leftover in parent.glob(f".{out.name}.del-*"):
+        remove_later(leftover)
+    recover(out)
+    for leftover in parent.glob(f".{out.name}.old-*"):
+        _delete(leftover, out)
+    clear_unheld(parent, f".{out.name}.tmp-*.lock")
     for folder in parent.glob(f".{out.name}.tmp-*"):
         if folder.is_dir() and not Path(f"{folder}.lock").exists():  # from a version that made no lock
             shutil.rmtree(folder, ignore_errors=True)
@@ -100,11 +114,11 @@ def recover(out: Path) -> None:
         os.rename(aside[-1], out)
 
 
-def _release(staging: Path) -> None:
-    """Drop the staging folder's lock (its folder is gone or has become the site)."""
-    handle = _LOCKS.pop(str(staging), None)
+def release(folder: Path) -> None:
+    """Drop a `held_folder`'s lock (the folder is gone, or has become the site)."""
+    handle = _LOCKS.pop(str(folder), None)
     if handle is not None:
-        Path(f"{staging}.lock").unlink(missing_ok=True)
+        Path(f"{folder}.lock").unlink(missing_ok=True)
         os.close(handle)
 
 
@@ -214,18 +228,18 @@ def swap(staging: Path, out: Path) -> None:
     out = out.resolve()
     staging.chmod(0o777 & ~_umask())
     if out.exists() and _exchange(staging, out):
-        _release(staging)
+        release(staging)
         _delete(staging, out)  # now the previous site
     elif out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
         os.rmdir(old)  # a name no other build uses, free for the rename
         os.rename(out, old)
         os.rename(staging, out)
-        _release(staging)
+        release(staging)
         _delete(old, out)
     else:
         os.rename(staging, out)
-        _release(staging)
+        release(staging)
 
 
 def _delete(folder: Path, out: Path) -> None:
@@ -287,4 +301,4 @@ def remove_later(folder: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
-    _release(staging)
+    release(staging)
