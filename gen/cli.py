@@ -348,6 +348,19 @@ def _progress(args) -> "pipeline.Progress | None":
 
 def _serve(args, today: dt.date, progress) -> int:
     """Build the preview, serve it, and keep it current until Ctrl+C."""
+    pool = None
+    if not args.no_search and not args.no_watch:  # started while this process is small and has one thread
+        from .search import workers
+        pool = workers()
+    try:
+        return _preview(args, today, pool)
+    finally:
+        if pool is not None:
+            pool.terminate()
+
+
+def _preview(args, today: dt.date, pool) -> int:
+    """`_serve` with the search index's processes (`pool`, or None)."""
     import signal
     import time
     from .preview import Preview, default_folder
@@ -374,7 +387,7 @@ def _serve(args, today: dt.date, progress) -> int:
         if args.no_watch:
             print(format_findings(preview.check(), args.format, len(preview.site.documents)))
             return serve(out, args.host, args.port)
-        live = Live(preview, args.host, args.port, [args.content, layouts], say)
+        live = Live(preview, args.host, args.port, [args.content, layouts], say, pool)
     except OSError as exc:
         import errno
         if exc.errno == errno.EADDRINUSE:

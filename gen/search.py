@@ -101,6 +101,9 @@ on every core, that a build re-indexes only when one of their pages changed, and
 page merges (`mergeIndex`). A reader's search fetches, for each character, a part of every shard
 of at least some 30 KB however few pages the shard has: fewer, larger shards keep that within
 half again of one index (bench/search_wait.py)."""
+PREVIEW_SHARD_PAGES = 250
+"""Pages per shard of the preview's index: nobody downloads it over a network, and an edit
+re-indexes a shard, so the preview's are small enough to catch up within a second or two."""
 SMALL_SHARD = 250
 """A site of a few thousand pages still has up to `MIN_SHARDS` shards of at least this many pages,
 so that its index is built on more than one core."""
@@ -110,10 +113,10 @@ _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "
 """Pagefind's own search interfaces: the search page is gongkai's (`layouts/static/search.js`)."""
 
 
-def shard_count(pages: int) -> int:
+def shard_count(pages: int, shard_pages: int | None = None) -> int:
     """How many shards an index of `pages` pages has: a function of the site alone, so that a
-    build from scratch writes the bundle an incremental build writes."""
-    return max(1, -(-pages // SHARD_PAGES), min(MIN_SHARDS, -(-pages // SMALL_SHARD)))
+    build from scratch writes the bundle an incremental build writes (`shard_pages`: default `SHARD_PAGES`)."""
+    return max(1, -(-pages // (shard_pages or SHARD_PAGES)), min(MIN_SHARDS, -(-pages // SMALL_SHARD)))
 
 
 def shard_of(path: str, count: int) -> str:
@@ -135,7 +138,8 @@ class Previous:
 
 
 def index(site_dir: Path, site: Site | None = None, executable: Path | None = None, output: Path | None = None,
-          cache: Path | None = None, previous: Previous | None = None, pool=None) -> Report:
+          cache: Path | None = None, previous: Previous | None = None, pool=None,
+          shard_pages: int | None = None) -> Report:
     """Write the Pagefind bundle into `site_dir/pagefind/` for the pages marked `data-pagefind-body`.
 
     With `site`, the text of each public document's Word and PDF downloads is indexed with its page.
@@ -143,20 +147,16 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     `cache`: a folder where the text of downloads is kept by file, so that a build extracts only new ones.
     `previous`: the last bundle, whose shards are hard-linked when their pages and downloads are the same.
     `pool`: the processes to index with (`workers()`); without, they are forked here.
+    `shard_pages`: pages per shard instead of `SHARD_PAGES` (the preview's `PREVIEW_SHARD_PAGES`).
     """
     output = output or site_dir / OUTPUT
     start = time.perf_counter()
     report = Report()
-    # Pages only: every page the templates write is an index.html (pretty URLs); no attachment is one.
-    # Only those with a searchable region count: list pages change with every edit and are not indexed.
-    pages: dict[str, bytes] = {}  # path → digest of the page
-    for page in site_dir.rglob("index.html"):
-        if not page.is_relative_to(output):
-            data = page.read_bytes()
-            if b"data-pagefind-body" in data:
-                pages[page.relative_to(site_dir).as_posix()] = hashlib.blake2b(data, digest_size=16).digest()
+    known_pages = previous.state.get("stamps", {}) if previous is not None and isinstance(previous.state, dict) else {}
+    stamps = _page_stamps(site_dir, output, known_pages)
+    pages = {path: bytes.fromhex(stamp[3]) for path, stamp in stamps.items() if stamp[3]}  # path → digest
     downloads = _public_downloads(site) if site is not None else {}
-    count = shard_count(len(pages))
+    count = shard_count(len(pages), shard_pages)
     members: dict[str, list[str]] = {"0": []} if not pages else {}
     for path in sorted(pages):
         members.setdefault(shard_of(path, count), []).append(path)
@@ -192,10 +192,40 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
         report.attachments += state[name]["attachments"]
         report.cut += [Path(p) for p in state[name]["cut"]]
     report.shards, report.reindexed = len(shards), len(todo)
-    report.state = {"shards": state}
+    report.state = {"shards": state, "stamps": stamps}
     report.seconds = time.perf_counter() - start
     report.bytes = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
     return report
+
+
+def _page_stamps(site_dir: Path, output: Path, known: dict[str, list]) -> dict[str, list]:
+    """Every page's path → [inode, size, modification time, digest of its bytes or "" when it has no
+    searchable region]. A page whose inode, size and time are as `known` (the last build's) keeps its
+    digest unread: the build hard-links the pages it did not render again, and writes new files for
+    the others."""
+    stamps: dict[str, list] = {}
+    skip = str(output)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.path != skip:
+                        walk(entry.path, prefix + entry.name + "/")
+                elif entry.name == "index.html":  # every page the templates write (pretty URLs); no download is one
+                    path = prefix + entry.name
+                    stat = entry.stat(follow_symlinks=False)
+                    stamp = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+                    old = known.get(path)
+                    if isinstance(old, list) and len(old) == 4 and old[:3] == stamp:
+                        stamps[path] = old
+                        continue
+                    data = Path(entry.path).read_bytes()
+                    # Only pages with a searchable region count: list pages change with every edit and are not indexed.
+                    digest = hashlib.blake2b(data, digest_size=16).hexdigest() if b"data-pagefind-body" in data else ""
+                    stamps[path] = stamp + [digest]
+    walk(str(site_dir), "")
+    return stamps
 
 
 def _code_key(executable: Path | None, count: int) -> str:

@@ -235,8 +235,12 @@ def serve(directory: Path, host: str, port: int) -> int:
 class Live:
     """The preview, its server, the watcher and the background search indexer, together."""
 
-    def __init__(self, preview: Preview, host: str, port: int, watch: list[Path], say=print):
+    def __init__(self, preview: Preview, host: str, port: int, watch: list[Path], say=print, pool=None):
+        """`pool`: processes for the search index (`search.workers()`, the caller's to end), started
+        before the preview loaded the site and before any thread: this process never forks for the
+        index while its threads run."""
         self.preview = preview
+        self.pool = pool
         self.hub = Hub()
         self.say = say
         self.watch = [p for p in watch if p.exists()]
@@ -343,7 +347,8 @@ class Live:
                 if site is None:
                     continue
                 before = search.Previous(preview.out / search.OUTPUT, self._search_state) if self._search_state else None
-                report = search.index(preview.out, site, output=fresh, previous=before)
+                report = search.index(preview.out, site, output=fresh, previous=before, pool=self.pool, cache=preview.cache,
+                                      shard_pages=search.PREVIEW_SHARD_PAGES)
                 self._search_state = report.state
                 target = preview.out / "pagefind"
                 old = preview.out.parent / f".{preview.out.name}.pagefind-old"
