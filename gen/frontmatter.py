@@ -28,44 +28,6 @@ _Loader.yaml_implicit_resolvers = {
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
-assert not _Loader.yaml_path_resolvers  # what lets `_Loader` skip the path bookkeeping below
-
-# Each first character's implicit resolvers with the wildcard ones after them, joined once, not per scalar.
-_IMPLICIT = {first: tuple(resolvers) + tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
-             for first, resolvers in _Loader.yaml_implicit_resolvers.items() if first is not None}
-_WILDCARD = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
-
-
-_PLAIN_TAGS: dict[str, str] = {}
-"""Tags of short plain scalars already resolved: keys (title, index_no …) and common values recur in every file."""
-
-
-def _resolve(self, kind, value, implicit):
-    """`BaseResolver.resolve` for a loader without path resolvers: the same tags, without the
-    per-scalar list building (libyaml's composer calls it for every node of every file)."""
-    if kind is yaml.ScalarNode:
-        if implicit[0]:
-            tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = self.DEFAULT_SCALAR_TAG
-                for resolved, pattern in _IMPLICIT.get(value[:1], _WILDCARD):
-                    if pattern.match(value):
-                        tag = resolved
-                        break
-                if len(value) <= 16 and len(_PLAIN_TAGS) < 4096:
-                    _PLAIN_TAGS[value] = tag
-            return tag
-        return self.DEFAULT_SCALAR_TAG
-    return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
-
-
-def _no_path(self, *args) -> None:
-    """Path resolvers' bookkeeping, of which this loader has none (called on entering and leaving every node)."""
-
-
-_Loader.resolve = _resolve
-_Loader.descend_resolver = _no_path
-_Loader.ascend_resolver = _no_path
 
 
 @dataclass

@@ -12,13 +12,7 @@ from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import jinja2
-import jinja2.compiler
-from markupsafe import Markup, escape
-
-try:
-    from markupsafe import _escape_inner  # MarkupSafe ≥ 3.0: escapes a str into a str, in C
-except ImportError:  # pragma: no cover - another MarkupSafe
-    _escape_inner = None
+from markupsafe import Markup
 
 from . import markdown
 from .config import Column
@@ -178,33 +172,6 @@ class Banner:
     link: Item | None = None
 
 
-def escape_output(value) -> str:
-    """What `{{ value }}` writes into a page: `markupsafe.escape(value)`, without making a `Markup`
-    of every text. Each part of a page is only joined into the page (a macro's or a `{% set %}`
-    block's output is made `Markup` as a whole by Jinja), and for a plain text the `Markup` cost
-    as much as the escaping itself (8 µs of a document page's 60). Anything but a plain `str`
-    (numbers, dates, undefined values) goes through `escape` itself; a `Markup` is written as it is.
-    Without MarkupSafe's `_escape_inner` (a private name of MarkupSafe ≥ 3.0) `escape` does it all."""
-    kind = type(value)
-    if kind is str and _escape_inner is not None:
-        return _escape_inner(value)
-    if kind is Markup:  # safe already (`| safe`, the chrome, macros): `escape` would only copy it
-        return value
-    return escape(value)
-
-
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Jinja's code generator, with every escaped output written as `environment.escape_output(...)`."""
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-            self.write("environment.escape_output(")
-            if finalize.src is not None:
-                self.write(finalize.src)
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
                            "connect-src 'self'; img-src 'self' data:; media-src 'self'; font-src 'self'; style-src 'self'; "
                            "object-src 'none'; base-uri 'self'; form-action 'self'")
@@ -224,30 +191,13 @@ def url_path(value) -> str:
     return quote(xml_text(value), safe="/-._~!$&'()*+,;=:@")
 
 
-class _Environment(jinja2.Environment):
-    """Jinja's environment with each template's globals in one plain dict, and outputs escaped by
-    `escape_output`.
-
-    Jinja chains a template's globals onto the environment's (a `ChainMap`, so that later
-    changes to `env.globals` show through); every render then copies them key by key in
-    Python, and every `{% from ... import %}` compares key views — 9 % of template time here.
-    gongkai sets no globals after the templates are loaded, so a dict says the same.
-    """
-
-    code_generator_class = _CodeGenerator
-    escape_output = staticmethod(escape_output)
-
-    def make_globals(self, d):
-        return {**self.globals, **(d or {})}
-
-
 def environment(layouts: Path) -> jinja2.Environment:
     """The Jinja environment of a layouts folder, every template compiled.
 
     Compiled before forking, forked workers inherit the templates instead of each compiling its
     own; the build compiles them while the parse stage's children read the files.
     """
-    env = _Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,

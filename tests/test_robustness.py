@@ -288,33 +288,3 @@ def test_the_outline_is_what_the_analysis_records(text):
     derived = [(b.level if b.kind == "heading" else (md.BOLD_ONLY if b.bold_only else 0), None if b.has_image else b.text)
                for b in md.analyse(text, "a.md", 1).blocks]
     assert md.outline(text) == derived
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.one_of(st.text(max_size=12), st.sampled_from(["", "~", "null", "Null", "true", "FALSE", "yes", "no", "on", "12",
-                                                         "-0x1F", "0o17", "1_000", "1.5e3", ".inf", "-.Inf", ".nan", "<<",
-                                                         "=", "2023-02-30", "2023-05-08T10:00:00Z", "1:20"])),
-       st.booleans(), st.booleans(), st.sampled_from(["scalar", "sequence", "mapping"]))
-def test_the_loaders_resolver_gives_pyyamls_tags(value, plain, quoted, kind):
-    """The front matter loader resolves tags without PyYAML's per-scalar list building: same tag for every scalar."""
-    from gen import frontmatter
-    node = {"scalar": yaml.ScalarNode, "sequence": yaml.SequenceNode, "mapping": yaml.MappingNode}[kind]
-    loader = frontmatter._Loader("a: 1")
-    try:
-        expected = yaml.resolver.BaseResolver.resolve(loader, node, value, (plain, quoted))
-        assert loader.resolve(node, value, (plain, quoted)) == expected
-    finally:
-        loader.dispose()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(alphabet=list("<>&'\"ab 一") , max_size=20), st.integers(), st.floats(allow_nan=False),
-                 st.text(max_size=20).map(lambda s: __import__("markupsafe").Markup(s)), st.dates(), st.none()))
-def test_page_outputs_are_escaped_as_markupsafe_escapes(value):
-    """Templates write `{{ value }}` through `render.escape_output`: the same text as `markupsafe.escape`."""
-    import markupsafe
-    from gen import render
-    assert render.escape_output(value) == str(markupsafe.escape(value))
-    template = render._Environment(autoescape=True).from_string("<p title='{{ v }}'>{{ v }}</p>{% set b %}{{ v }}{% endset %}{{ b }}")
-    text = str(markupsafe.escape(value))
-    assert template.render(v=value) == f"<p title='{text}'>{text}</p>{text}"
