@@ -11,7 +11,7 @@ import yaml
 from .findings import ERROR, Finding
 
 
-# libyaml's parser when PyYAML has it (ten times faster on a large column); same nodes and marks.
+# libyaml's parser when PyYAML has it (in C); same nodes and marks.
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -16,7 +16,7 @@ from .write import write_all
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items forking costs more than it saves (forking and collecting ~50 ms).
+# Below this many items forking and collecting the results costs more than it saves.
 MIN_ITEMS = 400
 
 
@@ -124,7 +124,7 @@ def _queue(count: int) -> int:
     """The numbers 0 … count-1 of the slices, in a pipe: each process reads the next one when it is
     free. All are written before any process reads and the writing end is closed at once, so a read
     never waits: it gets a whole number (a pipe is read under a lock, two bytes at a time here), or
-    nothing when every slice is taken. No shared counter, lock or `multiprocessing` (10 ms to import)."""
+    nothing when every slice is taken. No shared counter or lock."""
     data = b"".join(_INDEX.pack(i) for i in range(count))
     if len(data) > getattr(select, "PIPE_BUF", 512):  # guided() makes about 9 slices per process: far fewer
         raise ValueError(f"too many slices for one pipe: {count}")

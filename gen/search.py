@@ -289,7 +289,7 @@ def workers():
     from a process that holds the whole site, each copied much of it page by page as it allocated;
     forked before, they share nothing and take their work pickled. The caller closes it (`terminate`).
     Their collector runs (a build pauses its own): reading pages makes reference cycles, which
-    without it stayed, some 45 MB a shard."""
+    without it would stay until the pool ends."""
     import multiprocessing
     from . import parallel
     return multiprocessing.get_context("fork").Pool(parallel.workers(), initializer=gc.enable)

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import Column, SiteConfig
-from .findings import Finding
 from .markdown import Body
 from .model import Attachment, Catalogue, Document, Interpretation, Normative
 from .sources import SourceFile
@@ -135,8 +134,6 @@ class Site:
     wordlist: SourceFile | None = None
     failed: list[FailedDocument] = field(default_factory=list)
     """Document files that did not load."""
-    findings: list[Finding] = field(default_factory=list)
-    """Structural findings met while assembling (collisions)."""
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Document] = {d.id: d for d in self.documents}

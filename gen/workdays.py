@@ -14,9 +14,9 @@ class Calendar:
         self.extra_holidays = set(holidays)
         self.extra_workdays = set(workdays)
         self._site_years = {d.year for d in self.extra_holidays | self.extra_workdays}
-        # chinese-calendar's is_workday validates every date against its whole table (~25 µs a
-        # call); its tables are read here directly, with the years they cover found once, and
-        # answers are kept: deadlines of thousands of documents ask about the same few hundred days.
+        # chinese-calendar's is_workday validates every date against its whole table on each call;
+        # its tables are read here directly, with the years they cover found once, and answers are
+        # kept: deadlines of thousands of documents ask about the same few hundred days.
         self._workday: dict[dt.date, bool] = {}
         self._year_known: dict[int, bool] = {}
         self._library_years = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)

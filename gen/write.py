@@ -199,24 +199,6 @@ def _copy(source: str | Path, target: str) -> None:
         os.close(reading)
 
 
-def write_outputs(outputs: list[Output], staging: Path) -> None:
-    """Write outputs into the staging folder (several processes may write disjoint outputs)."""
-    writer = Writer(staging)
-    for output in outputs:
-        writer.write(output)
-
-
-def stage(outputs: list[Output], out: Path) -> Path:
-    """Write every output into a new staging folder next to `out` and return it."""
-    staging = begin(out)
-    try:
-        write_outputs(outputs, staging)
-    except BaseException:
-        discard(staging)
-        raise
-    return staging
-
-
 def swap(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` so that readers never see a half-written site and there is never
     a moment without a complete one: one atomic exchange of the two names where the system has it
