@@ -39,7 +39,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 
 def index_copy(site: Path, target: Path, single: bool) -> dict:
     """A hard-linked copy of `site` with its own search index: sharded, or in one piece."""
-    from gen import search
+    from gen.search import bundle as search
     shutil.rmtree(target, ignore_errors=True)
     subprocess.run(["cp", "-al", str(site), str(target)], check=True)
     shutil.rmtree(target / "pagefind", ignore_errors=True)

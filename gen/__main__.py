@@ -1,5 +1,5 @@
 """Allow `python -m gen`."""
 
-from .cli import run
+from gen.cli import run
 
 run()

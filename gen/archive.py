@@ -30,13 +30,13 @@ from urllib.parse import quote
 import bagit
 import jinja2
 
-from . import __version__, render
-from .model import Attachment, Document, Normative
-from .site import CATALOGUE, FULL, Site
-from .vocab import KINDS, VALIDITIES
-from .write import Output
+from gen import PACKAGE, __version__, render
+from gen.model.document import Attachment, Document, Normative
+from gen.model.site import CATALOGUE, FULL, Site
+from gen.model.vocab import KINDS, VALIDITIES
+from gen.output import Output
 
-PACKAGED_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+PACKAGED_LAYOUTS = PACKAGE.parent / "layouts"
 
 SITE_DIR = "site"
 ORIGINALS_DIR = "originals"

@@ -10,14 +10,15 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, pipeline
-from .findings import SEVERITY_ZH, Finding
+from gen import PACKAGE, __version__
+from gen.build import pipeline
+from gen.findings import SEVERITY_ZH, Finding
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 def _base_url(value: str) -> str:
-    from .config import valid_base_url
+    from gen.content.config import valid_base_url
     if not valid_base_url(value if value.endswith("/") else value + "/"):
         raise argparse.ArgumentTypeError(f"“{value}”不是网站地址，应以 https:// 或 http:// 开头，例如 https://rsj.example.gov.cn/")
     return value
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init":
         return _init(args)
     if getattr(args, "today", None) is None and args.content.is_dir():
-        from .config import content_date
+        from gen.content.config import content_date
         args.today = content_date(args.content)  # a snapshot (the example column) is computed as of its own day
     today = getattr(args, "today", None) or dt.date.today()
     if not args.content.is_dir():
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "init-ci":
         return _init_ci(args)
     if args.command == "new":
-        from .scaffold import ScaffoldError, scaffold
+        from gen.authoring.scaffold import ScaffoldError, scaffold
         try:
             path, notes = scaffold(args.content, args.kind, today, title=args.title, column=args.column,
                                    interprets=args.interprets, name=args.name)
@@ -256,14 +257,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             result = pipeline.build(options)
         except Exception as exc:  # output problems (disk full, Pagefind) are not content findings
-            from .search import SearchError
-            from .write import OutputError
+            from gen.search.bundle import SearchError
+            from gen.build.write import OutputError
             if isinstance(exc, (OutputError, SearchError, OSError)):
                 print(f"gongkai: 生成失败，原有网站未改动：{exc}", file=sys.stderr)
                 return EXIT_FINDINGS
             raise
     elif args.command == "archive":
-        from .archive import ArchiveError, ArchiveOptions
+        from gen.archive import ArchiveError, ArchiveOptions
         if args.since and args.since > today:
             print(f"gongkai: --since {args.since} 晚于 --today {today}，没有可移交的文件。", file=sys.stderr)
             return EXIT_USAGE
@@ -278,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     documents = len(result.site.documents) if result.site else result.documents
     overrides = None
     if args.format == "json" and result.site is not None:
-        from .rules import overridden
+        from gen.rules import overridden
         overrides = overridden(result.site)
     text = format_findings(result.findings, args.format, documents, overrides)
     if text:
@@ -338,7 +339,7 @@ def _serve(args, today: dt.date, progress) -> int:
     """Build the preview, serve it, and keep it current until Ctrl+C."""
     pool = None
     if not args.no_search and not args.no_watch:  # started while this process is small and has one thread
-        from .search import workers
+        from gen.search.bundle import workers
         pool = workers()
     try:
         return _preview(args, today, pool)
@@ -351,8 +352,8 @@ def _preview(args, today: dt.date, pool) -> int:
     """`_serve` with the search index's processes (`pool`, or None)."""
     import signal
     import time
-    from .preview import Preview, default_folder
-    from .serve import Live, serve
+    from gen.preview.updates import Preview, default_folder
+    from gen.preview.server import Live, serve
 
     layouts = pipeline.default_layouts(args.content)
     out = args.out or default_folder(args.content)
@@ -362,7 +363,7 @@ def _preview(args, today: dt.date, pool) -> int:
     try:
         first = preview.full()
     except Exception as exc:
-        from .write import OutputError
+        from gen.build.write import OutputError
         if isinstance(exc, (OutputError, OSError)):
             print(f"gongkai: 预览生成失败：{exc}", file=sys.stderr)
             return EXIT_FINDINGS
@@ -408,9 +409,9 @@ def _init_ci(args) -> int:
     """Write a CI template (or the nginx configuration) into the column's repository (the folder
     holding content/); never overwrite."""
     if args.target == "nginx":
-        from .config import load_config
-        from .init import nginx_config
-        from .sources import read
+        from gen.content.config import load_config
+        from gen.authoring.init import nginx_config
+        from gen.content.sources import read
         found: list = []
         config, _ = load_config(read(args.content, "site.yml", args.content / "site.yml", 5 << 20, lambda _: False, found))
         domain = (config.base_url.split("://", 1)[-1].split("/", 1)[0] if config else "") or "example.gov.cn"
@@ -418,7 +419,7 @@ def _init_ci(args) -> int:
     else:
         template, target = CI_TEMPLATES[args.target]
         path = args.content.resolve().parent / target
-        text = (Path(__file__).resolve().parent / "data" / "ci" / template).read_text(encoding="utf-8")
+        text = (PACKAGE / "data" / "ci" / template).read_text(encoding="utf-8")
     if path.exists():
         print(f"gongkai: {path} 已存在，未改动。如需重新生成，请先删除或改名。", file=sys.stderr)
         return EXIT_USAGE
@@ -430,7 +431,7 @@ def _init_ci(args) -> int:
 
 def _import(args, today: dt.date) -> int:
     """Import Word files (and the .docx files of folders) as document bundles."""
-    from .word import ImportError_, import_file
+    from gen.authoring.word import ImportError_, import_file
     files: list[Path] = []
     for given in args.files:
         if given.is_dir():
@@ -460,7 +461,7 @@ def _import(args, today: dt.date) -> int:
 
 def _init(args) -> int:
     """Start a new column: ask what the options did not say (on a terminal), then write it."""
-    from .init import QUESTIONS, Answers, InitError, check_answers, init
+    from gen.authoring.init import QUESTIONS, Answers, InitError, check_answers, init
     values = {key: getattr(args, key) for key, _ in QUESTIONS}
     if any(v is None for v in values.values()) and sys.stdin.isatty():
         print("新建政府信息公开专栏。请回答以下问题（也可以用命令行选项直接给出，见 gongkai init --help）：")

@@ -14,12 +14,12 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import markdown
-from .config import Column
-from .model import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
-from .site import Site, Validity
-from .vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
-from .write import Output
+from gen.content import markdown
+from gen.content.config import Column
+from gen.model.document import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
+from gen.model.site import Site, Validity
+from gen.model.vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
+from gen.output import Output
 
 PAGE_SIZE = 20
 LATEST = 10
@@ -414,7 +414,7 @@ class Renderer:
             if getattr(doc, key, None) == name:
                 return title
         if doc.body is not None and doc.body.may_have_markup():
-            from .boundary import link_path
+            from gen.content.boundary import link_path
             folder = doc.source.rel.rsplit("/", 1)[0]
             for link in doc.body.links:
                 if link_path(doc.source.rel, link.url) == f"{folder}/{name}" and link.text.strip():
@@ -569,7 +569,7 @@ class Renderer:
         """The standard tables of an annual report (国办公开办函〔2021〕30号)."""
         if not isinstance(doc, AnnualReport) or doc.year is None:
             return None
-        from .reports import report_tables  # the table layout lives with its vocabulary
+        from gen.model.annual import report_tables  # the table layout lives with its vocabulary
         return report_tables(doc, self.site.normative_figures(doc.year))
 
     def _report_years(self, doc: Document) -> tuple[Item | None, Item | None] | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gen import pipeline
+from gen.build import pipeline
 from gen.findings import Finding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def build(content: Path, out: Path, today: dt.date = TODAY, search: bool = True)
 def example_site(tmp_path_factory) -> Path:
     """The example column in content/, built once for the session with search; its index is cut into
     shards of 10 pages (a large column's layout), so that every search test searches merged shards."""
-    from gen import search
+    from gen.search import bundle as search
     out = tmp_path_factory.mktemp("example") / "site"
     pages, search.SHARD_PAGES = search.SHARD_PAGES, 10
     try:

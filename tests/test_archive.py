@@ -17,7 +17,8 @@ import pytest
 
 from conftest import PDF_BYTES, ROOT, SITE_YML, TODAY, doc, docx_bytes, write_site
 from gen import archive as gk_archive
-from gen import cli, pipeline
+from gen import cli
+from gen.build import pipeline
 from gen.archive import CATALOGUE_FIELDS, ON_REQUEST_FIELDS, ArchiveOptions
 from outputs import broken_links
 

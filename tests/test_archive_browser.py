@@ -11,7 +11,8 @@ from urllib.parse import quote
 import pytest
 
 from conftest import ROOT, TODAY
-from gen import pipeline, archive as gk_archive
+from gen.build import pipeline
+from gen import archive as gk_archive
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -11,7 +11,8 @@ import zipfile
 import pytest
 
 from conftest import PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
-from gen import pipeline, archive as gk_archive
+from gen.build import pipeline
+from gen import archive as gk_archive
 from test_archive import lenient_site_yml
 
 CANARIES = {

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, check, doc, docx_bytes, located, write_site
 from gen import archive as gk_archive
-from gen import pipeline
+from gen.build import pipeline
 from outputs import output_texts
 from test_archive_disclosure import _entries
 
@@ -316,7 +316,7 @@ def _docx_bomb(xml_bytes: int) -> bytes:
 
 
 def test_a_word_file_that_expands_to_100_mb_is_cut_in_seconds(tmp_path):
-    from gen.search_files import TEXT_LIMIT, file_text
+    from gen.search.files import TEXT_LIMIT, file_text
     path = tmp_path / "bomb.docx"
     path.write_bytes(_docx_bomb(100 * 1024 * 1024))
     assert path.stat().st_size < 2 * 1024 * 1024
@@ -327,7 +327,7 @@ def test_a_word_file_that_expands_to_100_mb_is_cut_in_seconds(tmp_path):
 
 
 def test_distinct_sentences_of_a_large_download_are_compared_in_linear_time():
-    from gen.search_files import new_text, squeeze
+    from gen.search.files import new_text, squeeze
     text = "".join(f"第{i}条规定的内容各不相同。" for i in range(60_000))
     page = squeeze("".join(f"页面第{i}句。" for i in range(30_000)))
     started = time.perf_counter()

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, build, docx_bytes, write_site
-from gen.serve import make_server
+from gen.preview.server import make_server
 from test_boundary import SVG_CLEAN, _news
 from test_browser import browser  # noqa: F401  (the module's Chromium fixture)
 

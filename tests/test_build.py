@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gen import pipeline, write
+from gen.build import pipeline
+from gen.build import write
 from gen.cli import main
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes
 from conftest import write_site as _write_site
@@ -382,7 +383,7 @@ def _many_news(count: int, body: str) -> dict:
 def _two_processes(monkeypatch) -> list[int]:
     """Make every work queue use two processes, however many cores there are; return the list of
     the queues' lengths, filled as they run."""
-    from gen import parallel
+    from gen.build import parallel
     lengths: list[int] = []
     real_work_queue = parallel.work_queue
 
@@ -395,13 +396,13 @@ def _two_processes(monkeypatch) -> list[int]:
 
 def _one_process(monkeypatch) -> None:
     """Make every work queue run in this process alone."""
-    from gen import parallel
+    from gen.build import parallel
     monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0:
                         ([fn(items)], first() if first else True))
 
 
 def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
-    from gen import parallel
+    from gen.build import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
     queues = _two_processes(monkeypatch)
@@ -413,7 +414,7 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
 
 
 def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_nothing(tmp_path, monkeypatch):
-    from gen import parallel
+    from gen.build import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/0/n0003.md"] = files["news/0/n0003.md"].replace("published: 2026-04-04", "published: 2026-02-30")
     content = write_site(tmp_path, files)
@@ -426,7 +427,8 @@ def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_noth
 
 def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     """Files read and split in a forked child give the same documents and findings, broken ones included."""
-    from gen import parallel, pipeline
+    from gen.build import parallel
+    from gen.build import pipeline
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/4/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
     files["news/4/gbk.md"] = "---\ntitle: 国标编码\n---\n正文\n".encode("gb18030")
@@ -454,7 +456,7 @@ def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
 def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
     """A build lists content/ once (hidden files too, for the fingerprint); the loader's view of that
     list leaves out hidden files and folders exactly as its own walk does."""
-    from gen import sources
+    from gen.content import sources
     files = dict(SMALL)
     files[".git/config"] = "[core]\n"
     files[".git/objects/ab/cd.md"] = "---\ntitle: 不是文档\n---\n"
@@ -473,7 +475,7 @@ def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
 
 
 def test_a_file_is_read_whole_whatever_size_it_was_listed_with(tmp_path):
-    from gen import sources
+    from gen.content import sources
     path = tmp_path / "a.md"
     for data in (b"", "---\ntitle: 标题\n---\n正文".encode(), b"x" * (3 << 20)):
         path.write_bytes(data)
@@ -550,7 +552,7 @@ def test_a_rule_error_in_a_large_column_keeps_the_previous_site(tmp_path):
 
 
 def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
-    from gen import parallel
+    from gen.build import parallel
 
     def work(part):
         if 7 in part:
@@ -601,7 +603,8 @@ def test_pages_leave_no_cyclic_garbage_and_the_collector_is_restored(tmp_path):
     """A build runs without the cycle collector: rendering must not make reference cycles (a macro
     imported with the page's context makes one per page, and a large column would grow by them)."""
     import gc
-    from gen import pipeline, render
+    from gen.build import pipeline
+    from gen import render
     content = write_site(tmp_path, dict(SMALL))
     site, _ = pipeline.load_site(content, TODAY)
     renderer = render.Renderer(site, pipeline.default_layouts(content), False)
@@ -631,7 +634,9 @@ def test_pages_leave_no_cyclic_garbage_and_the_collector_is_restored(tmp_path):
 
 def test_rules_shared_out_to_every_core_find_what_one_process_finds(monkeypatch):
     """`check` spreads the rules of a large site over the cores; the findings, in order, are those of one process."""
-    from gen import parallel, pipeline, rules
+    from gen.build import parallel
+    from gen.build import pipeline
+    from gen import rules
     content = Path(__file__).parent / "sites" / "defects" / "content"  # one planted defect per rule
     site, _ = pipeline.load_site(content, TODAY)
     alone = rules.run(site, TODAY)

@@ -65,8 +65,8 @@ def test_new_and_the_preview_agree_on_the_date_of_a_snapshot(tmp_path):
     assert done.returncode == 0, done.stderr
     made = next(content.rglob("xinjian.md"))
     assert "published: 2026-11-23" in made.read_text(encoding="utf-8")
-    from gen.config import content_date
-    from gen.preview import Preview
+    from gen.content.config import content_date
+    from gen.preview.updates import Preview
     preview = Preview(content, tmp_path / "preview", ROOT / "layouts", content_date(content), search=False)
     assert preview.full().ok
     page = tmp_path / "preview" / made.relative_to(content).with_suffix("") / "index.html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from gen import pipeline
+from gen.build import pipeline
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, doc, docx_bytes, write_site
 from outputs import output_texts
 

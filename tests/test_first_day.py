@@ -28,7 +28,7 @@ def gongkai(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_uscc_check_character():
-    from gen.init import uscc_problem
+    from gen.authoring.init import uscc_problem
     for real in ("91350100M000100Y43", "914403001922038216", "91330100716105852F", "9144030071526726XG"):
         assert uscc_problem(real) is None, real
     assert "校验位" in uscc_problem("91350100M000100Y44")
@@ -86,7 +86,7 @@ def nginx_site(tmp_path):
     (bundle / "liucheng.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect width="9" height="9"/></svg>')
     built = gongkai("build", cwd=tmp_path)
     assert built.returncode == 0, built.stdout + built.stderr
-    from gen.init import nginx_config
+    from gen.authoring.init import nginx_config
     port = _free_port()
     prefix = tmp_path / "nginx"
     prefix.mkdir()

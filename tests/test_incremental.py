@@ -104,7 +104,7 @@ def test_every_kind_of_change_gives_the_bytes_of_a_clean_build(column: Path, tmp
 
 
 def test_a_changed_template_renders_again(column: Path, tmp_path: Path):
-    from gen import pipeline
+    from gen.build import pipeline
     from conftest import TODAY
     layouts = tmp_path / "layouts"
     shutil.copytree(ROOT / "layouts", layouts)
@@ -139,7 +139,7 @@ def _clean_dir(content: Path, tmp: Path) -> Path:
 
 
 def test_no_incremental_option_renders_everything(column: Path, tmp_path: Path):
-    from gen import pipeline
+    from gen.build import pipeline
     from conftest import TODAY
     out = column.parent / "site"
     build(column, out, search=False)
@@ -168,7 +168,7 @@ def test_types_keyed_by_their_repr_hold_only_plain_values():
     it shows from the key, or the pages it mentions from the preview)."""
     import dataclasses
     import typing
-    from gen import incremental
+    from gen.build import incremental
     plain = {str, int, float, bool, type(None)}
     for kind in incremental._PLAIN - plain:
         for name, hint in typing.get_type_hints(kind).items():

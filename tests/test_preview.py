@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, TODAY, build, edit as _edit
-from gen.preview import BODY, FIELDS, FULL, Preview
+from gen.preview.updates import BODY, FIELDS, FULL, Preview
 
 EDITED = "employment/2026/butie-2026q2.md"
 NORMATIVE = "normative/2023/rs-2023-3/index.md"

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
 from conftest import SITE_YML, TODAY, write_site
-from gen import pipeline
+from gen.build import pipeline
 from gen.findings import Finding
-from gen.model import FIELDS
+from gen.model.document import FIELDS
 from gen.rules import RULES, load_all
 
 load_all()
@@ -147,7 +147,7 @@ def _kept_as_the_sanitizer_keeps(html: str) -> None:
     address has a script, data or file scheme."""
     import html as html_lib
     import re as re_lib
-    from gen import markdown as md
+    from gen.content import markdown as md
     clean = md.sanitize(html)
     urls = lambda h: [html_lib.unescape(u) for u in re_lib.findall(r'\s(?:href|src)="([^"]*)"', h)]
     tags = lambda h: re_lib.findall(r"<(/?[a-z0-9]+)", h)
@@ -162,7 +162,7 @@ def _kept_as_the_sanitizer_keeps(html: str) -> None:
 def test_bodies_that_skip_the_sanitizer_are_exactly_what_it_would_keep(text):
     """The fast path (no raw HTML) may only reformat: same tags, same URLs, nothing the sanitizer drops."""
     import pyromark
-    from gen import markdown as md
+    from gen.content import markdown as md
     source = text.replace("<", "")
     html = pyromark.html(source, options=md._OPTIONS)
     if not md._already_safe(html):
@@ -185,7 +185,7 @@ def test_links_and_images_that_skip_the_sanitizer_keep_only_safe_urls(links, fil
     tabs or control characters) through the fast path: where it keeps the HTML as it is, the
     sanitizer keeps the same tags and addresses, and no address has a script scheme."""
     import pyromark
-    from gen import markdown as md
+    from gen.content import markdown as md
     parts = []
     for opener, text, scheme, tail, title in links:
         url = scheme + tail
@@ -202,7 +202,7 @@ def test_links_and_images_that_skip_the_sanitizer_keep_only_safe_urls(links, fil
 @given(MARKDOWN)
 def test_links_and_unsafe_content_without_parsing_are_what_the_parser_finds(text):
     """A body with no `[` and no `<` is not parsed for links or unsafe content: it must have none."""
-    from gen import markdown as md
+    from gen.content import markdown as md
     for source in (text, text.replace("[", "").replace("<", "")):
         quick = md.Body(source, "a.md", 5)
         parsed = md.analyse(source, "a.md", 5)
@@ -212,7 +212,7 @@ def test_links_and_unsafe_content_without_parsing_are_what_the_parser_finds(text
 
 
 def test_a_markup_free_body_is_parsed_only_for_its_paragraphs():
-    from gen import markdown as md
+    from gen.content import markdown as md
     body = md.Body("第一条 为做好就业补贴工作，制定本办法。\n\n**第二条** 补贴标准见附件。\n", "a.md", 7)
     assert body.links == [] and body.findings == [] and body._analysis is None
     assert [b.line for b in body.blocks] == [7, 9] and body._analysis is not None
@@ -228,7 +228,7 @@ def test_a_markup_free_body_is_parsed_only_for_its_paragraphs():
     text='- :<',
 )  # text split into pieces outside any paragraph
 def test_plain_text_without_an_analysis_is_the_analysed_text(text):
-    from gen import markdown as md
+    from gen.content import markdown as md
     analysed = md.Body(text)
     analysed.analysis()
     assert md.Body(text).text == analysed.text
@@ -236,7 +236,7 @@ def test_plain_text_without_an_analysis_is_the_analysed_text(text):
 
 def _constructed(text: str):
     """What the loader's own constructor makes of a YAML text (None if it is not a mapping or is broken)."""
-    from gen import frontmatter
+    from gen.content import frontmatter
     loader = frontmatter._Loader(text)
     try:
         node = loader.get_single_node()
@@ -255,7 +255,7 @@ def _constructed(text: str):
     "a: !!omap [x: 1, y: 2]\nb: 0x1F\nc: 1_000\nd: .inf\n", "? [1, 2]\n: x\n", "a: !!str 12\nb: !!int '7'\n"])))
 def test_front_matter_built_in_one_pass_is_what_the_constructor_builds(text):
     """The walk that records key lines also builds the data: it must equal PyYAML's construction."""
-    from gen import frontmatter
+    from gen.content import frontmatter
     parsed = frontmatter.parse_yaml(text, "a.md")
     expected = _constructed(text)
     if parsed.data is not None:
@@ -269,7 +269,7 @@ def test_front_matter_built_in_one_pass_is_what_the_constructor_builds(text):
 @example(text="标题\n  ---\n")
 def test_headings_are_only_skipped_where_the_parser_finds_none(text):
     """interpretation-headings-only skips bodies without #, *, _ or a setext underline: they must have no section."""
-    from gen import markdown as md
+    from gen.content import markdown as md
     from gen.rules.interpretation import may_have_headings
     if not may_have_headings(text):
         blocks = md.analyse(text, "a.md", 1).blocks
@@ -284,7 +284,7 @@ def test_headings_are_only_skipped_where_the_parser_finds_none(text):
 def test_the_outline_is_what_the_analysis_records(text):
     """interpretation-headings-only counts on `markdown.outline` (the parser's events without byte ranges)
     and asks `analyse` only for the line of a finding: both must see the same blocks."""
-    from gen import markdown as md
+    from gen.content import markdown as md
     derived = [(b.level if b.kind == "heading" else (md.BOLD_ONLY if b.bold_only else 0), None if b.has_image else b.text)
                for b in md.analyse(text, "a.md", 1).blocks]
     assert md.outline(text) == derived

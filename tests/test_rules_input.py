@@ -308,7 +308,7 @@ def test_image_alt_silent_when_every_image_is_described(tmp_path):
 # --- placeholder ---------------------------------------------------------------------------------
 
 def test_placeholder_left_by_gongkai_new_fires_in_fields_and_body(tmp_path):
-    from gen.scaffold import scaffold
+    from gen.authoring.scaffold import scaffold
     content = write_site(tmp_path, {})
     path, _ = scaffold(content, "normative", TODAY)
     found = {f.split(" ")[0].rsplit(":", 1)[1] + " " + f.split(" ")[1]

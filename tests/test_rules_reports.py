@@ -304,7 +304,7 @@ def test_annual_report_repeats_looks_back_three_years_only(tmp_path):
 @pytest.mark.parametrize("heading", ["## 五、存在的主要问题及改进情况", "**五、存在的主要问题和改进措施**",
                                      "五. 存在问题及下一步工作", "### 第五部分 主要问题和改进情况"])
 def test_report_sections_are_found_under_the_headings_real_reports_use(heading):
-    from gen.markdown import parse
+    from gen.content.markdown import parse
     from gen.rules.reports import report_sections
 
     class Report:

@@ -152,7 +152,7 @@ def test_wording_scans_intros_and_catalogues(tmp_path):
 
 
 def test_wording_is_one_pass_over_thousands_of_documents(tmp_path):
-    from gen.rules.timeliness import _compiled, scan
+    from gen.rules.wording import _compiled, scan
     words, pattern = _compiled((), ())
     text = ("各乡镇人民政府，县直有关单位：为促进就业，根据有关规定，结合我县实际，制定本办法。" * 80 + "\n") * 4
     start = time.perf_counter()
@@ -164,7 +164,7 @@ def test_wording_is_one_pass_over_thousands_of_documents(tmp_path):
 def test_default_wordlist_is_shipped_and_quiet_on_real_official_texts():
     import json
     from pathlib import Path
-    from gen.rules.timeliness import _compiled, default_words, scan
+    from gen.rules.wording import _compiled, default_words, scan
     assert len(default_words()) >= 50  # gen/data/wordlist.yml must ship with the package
     fixture = json.loads((Path(__file__).parent / "fixtures" / "copies_source.json").read_text(encoding="utf-8"))
     _, pattern = _compiled((), ())
@@ -176,7 +176,7 @@ def test_the_calendar_answers_as_chinese_calendar_on_every_day_it_covers():
     whole table on each call): the answers must be the library's own, on every day of every year."""
     import datetime as dt
     import chinese_calendar
-    from gen.workdays import Calendar
+    from gen.model.workdays import Calendar
     calendar = Calendar()
     day, last = min(chinese_calendar.holidays), max(chinese_calendar.holidays)
     day, last = day.replace(month=1, day=1), last.replace(month=12, day=31)

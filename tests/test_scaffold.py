@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, TODAY, check
 from gen import cli
-from gen.frontmatter import parse_document
+from gen.content.frontmatter import parse_document
 
 KINDS = ["normative", "policy", "interpretation", "guide", "annual_report", "consultation", "article", "plan"]
 LOADING_RULES = {"field-missing", "front-matter-invalid", "front-matter-syntax", "index-no-format", "duplicate",

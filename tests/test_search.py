@@ -13,9 +13,9 @@ from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, doc, docx_
 from outputs import output_texts
 from test_search_recall import chromium, serve
 
-from gen import search
-from gen.search_files import file_text, new_text, squeeze
-from gen.search_text import display, index_words, query_groups
+from gen.search import bundle as search
+from gen.search.files import file_text, new_text, squeeze
+from gen.search.text import display, index_words, query_groups
 
 TRICKY = ["社会保险", "法释〔2023〕2号", "法释[2023]2号", "示人社发（2023）3号", "ＡＰＰ　２０２３年", "12333热线",
           "社会保险、就业 创业", "“十四五”规划", "0564-7654321", "二〇二三年", "Social Security", "a_b",
@@ -354,7 +354,7 @@ def test_search_page_fits_the_screen(browser, server, width):
 def test_pages_read_with_libxml2_give_the_records_html_parser_gives(example_site):
     """The index reads pages with lxml's tokenizer (C) through the same handlers: every page of the
     example column gives the record that Python's html.parser gives."""
-    from gen.search import Record, _merge, _PageParser
+    from gen.search.bundle import Record, _merge, _PageParser
     for path in sorted(example_site.rglob("index.html")):
         if path.relative_to(example_site).parts[0] == "pagefind":
             continue

@@ -102,7 +102,7 @@ class _BodyText(HTMLParser):
 
 def page_texts(site: Path) -> dict[str, str]:
     """Indexed page address (`/path/index.html`) → its searchable text, whitespace collapsed."""
-    from gen.search_files import file_text
+    from gen.search.files import file_text
     texts = {}
     for page in sorted(site.rglob("*.html")):
         if "pagefind" in page.relative_to(site).parts[:1]:
@@ -264,7 +264,8 @@ def corpus_content(dest: Path, count: int) -> Path:
 
 def measure(content: Path, site: Path, terms: list[str], variants: list[str], extended: Path | None) -> dict:
     """Recall, precision and indexing cost of each variant on a built site."""
-    from gen import pipeline, search
+    from gen.build import pipeline
+    from gen.search import bundle as search
     model, _ = pipeline.load_site(content, TODAY)
     texts = page_texts(site)
     binaries = {"gongkai": search.pagefind_executable(), "standard": search.pagefind_executable(),

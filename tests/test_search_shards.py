@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, edit
-from gen import search
+from gen.search import bundle as search
 
 EDITED = "normative/2023/rs-2023-3"
 
 
 @pytest.fixture
 def column(tmp_path: Path, monkeypatch) -> Path:
-    from gen import parallel
+    from gen.build import parallel
     monkeypatch.setattr(search, "SHARD_PAGES", 10)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 0)  # shards indexed by forked processes, however few pages
     shutil.copytree(ROOT / "content", tmp_path / "work" / "content")

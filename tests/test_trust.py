@@ -39,7 +39,7 @@ def test_a_number_typed_as_an_index_no_is_quoted_back_as_typed(tmp_path):
 
 def test_only_a_documents_own_versions_are_its_word_and_pdf(tmp_path):
     from conftest import PDF_BYTES, docx_bytes
-    from gen import pipeline
+    from gen.build import pipeline
     from conftest import TODAY
     consultation = doc(f"""
         title: 关于征求意见的公告

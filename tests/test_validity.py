@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gen import pipeline
+from gen.build import pipeline
 from conftest import TODAY, doc, write_site
 
 

@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from .. import parallel
-from ..findings import ERROR, OFF, WARNING, Finding
-from ..site import Site
+from gen.build import parallel
+from gen.findings import ERROR, OFF, WARNING, Finding
+from gen.model.site import Site
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Context:
         self.site = site
         self.config = site.config
         self.today = today
-        from ..workdays import Calendar  # local: the calendar is only needed by the checks
+        from gen.model.workdays import Calendar  # local: the calendar is only needed by the checks
         self.calendar = Calendar(site.config.holidays, site.config.workdays)
 
     def setting(self, rule_id: str, name: str) -> Any:

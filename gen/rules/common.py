@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..markdown import Body
+from gen.content.markdown import Body
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from gen.findings import ERROR, WARNING, Finding
+from gen.model.vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
 from . import Context, documents, rule
-from ..findings import ERROR, WARNING, Finding
-from ..vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
 
 # Reasons editors write that are not lawful grounds, with why (seed 000 (三)1, seed 001 一(一)).
 _NOT_LAWFUL = {

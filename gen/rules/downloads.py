@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import zipfile
 
+from gen.findings import ERROR
+from gen.model.document import Attachment
 from . import Context, documents, rule
-from ..findings import ERROR
-from ..model import Attachment
 
 
 @rule("download-missing", ERROR, "主动公开的规范性文件或政策文件缺少 Word 或 PDF 下载", kinds=["normative", "policy"])

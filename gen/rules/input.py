@@ -6,11 +6,11 @@ import difflib
 import re
 from urllib.parse import urlsplit
 
+from gen.content.boundary import link_path
+from gen.findings import ERROR, WARNING, Finding
+from gen.model.document import Document, Normative
+from gen.model.site import normalize_doc_no
 from . import Context, documents, loader_rule, rule
-from ..findings import ERROR, WARNING, Finding
-from ..model import Document, Normative
-from ..boundary import link_path
-from ..site import normalize_doc_no
 from .common import looks_like_reference
 
 loader_rule("encoding", ERROR, "文件不是 UTF-8 编码（GBK 文件会被点名并给出转换方法）")
@@ -324,7 +324,7 @@ def image_alt(ctx: Context):
 
 @rule("placeholder", ERROR, "文档中仍有 gongkai new 留下的占位文字（（正文）、（起草科室）等）")
 def placeholder(ctx: Context):
-    from ..scaffold import PLACEHOLDERS
+    from gen.authoring.scaffold import PLACEHOLDERS
     for doc in documents(ctx):
         for key, value in vars(doc).items():
             if isinstance(value, str) and "（" in value and key not in ("id",):

@@ -6,12 +6,12 @@ import re
 from posixpath import splitext
 from urllib.parse import urlsplit
 
+from gen.content import markdown
+from gen.findings import ERROR, WARNING
+from gen.model.document import Document, Interpretation
+from gen.model.vocab import EXPIRED, PUBLIC, REPEALED
 from . import Context, documents, historical, rule
-from .. import markdown
 from .common import calendar_missing, workday_deadline
-from ..findings import ERROR, WARNING
-from ..model import Document, Interpretation
-from ..vocab import EXPIRED, PUBLIC, REPEALED
 
 _IMAGE_EXT = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 _MEDIA_EXT = {".mp4", ".webm", ".mp3", ".m4a", ".ogg", ".ogv", ".mov", ".wav", ".flv", ".m3u8"}

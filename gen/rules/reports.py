@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from gen.findings import ERROR, WARNING
+from gen.model.annual import ACTIVE_ROWS, APPLICANTS, REVIEW_COLUMNS, REVIEW_ROWS, read_applications
+from gen.model.document import Document
+from gen.model.site import ATTACHMENT_FORMATS
 from . import Context, documents, rule
 from .common import add_months, heading_texts
-from ..findings import ERROR, WARNING
-from ..model import Document
-from ..reports import ACTIVE_ROWS, APPLICANTS, REVIEW_COLUMNS, REVIEW_ROWS, read_applications
-from ..site import ATTACHMENT_FORMATS
 
 
 @rule("guide-revision", ERROR, "公开指南没有标注修订时间（revised）")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from gen.findings import ERROR, WARNING
+from gen.model.vocab import EXPIRED, REPEALED, VALID
 from . import Context, documents, rule
 from .common import add_months
-from ..findings import WARNING, ERROR
-from ..vocab import EXPIRED, REPEALED, VALID
 
 
 @rule("validity-conflict", ERROR, "填写的有效性与根据废止、修改、有效期推算出的有效性不一致")

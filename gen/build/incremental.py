@@ -19,13 +19,14 @@ import os
 from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
 
-from . import __version__
-from .config import Column, SiteConfig
-from .model import Catalogue, Document
-from .render import Crumb, Download, Item, Lazy, Page, Pager, Renderer, page_path
-from .cache import output_identity, stat_lines
-from .sources import digest
-from .write import Output, Writer
+from gen import PACKAGE, __version__
+from gen.build.unchanged import output_identity, stat_lines
+from gen.build.write import Writer
+from gen.content.config import Column, SiteConfig
+from gen.content.sources import digest
+from gen.model.document import Catalogue, Document
+from gen.output import Output
+from gen.render import Crumb, Download, Item, Lazy, Page, Pager, Renderer, page_path
 
 def _record_name(out: Path) -> str:
     """One record per output folder, so `build` (site/) and `serve` (its preview) keep their own."""
@@ -156,7 +157,7 @@ def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
 
 def code_key(layouts: Path) -> str:
     """The templates and the generator's own code, by path, size and modification time."""
-    return "\n".join([__version__, *stat_lines(layouts), *stat_lines(Path(__file__).resolve().parent)])
+    return "\n".join([__version__, *stat_lines(layouts), *stat_lines(PACKAGE)])
 
 
 def frame_key(renderer: Renderer, options: tuple, code: str | None = None, identity: str | None = None) -> str:
@@ -220,10 +221,10 @@ class Tally:
         self.mentions.update(other.mentions)
 
 
-def run(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record, mentions: bool = False) -> Tally:
+def render_or_reuse(renderer: Renderer, jobs, writer: Writer, frame: str, previous: Record, mentions: bool = False) -> Tally:
     """Render or reuse every output of `jobs` into the writer's folder (`mentions`: and record, for
     the preview, which documents each page shows; a build has no use for them)."""
-    from .render import plan_job
+    from gen.render import plan_job
     tally = Tally()
     old = previous.folder
     for job in jobs:

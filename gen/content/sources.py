@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .findings import ERROR, WARNING, Finding
+from gen.findings import ERROR, WARNING, Finding
 
 # Markdown and YAML files larger than this are never read into memory, whatever site.yml says;
 # the editors' limit (rules: file-too-large: {max_bytes: N}, default 5 MB) is applied below it by
@@ -42,7 +42,7 @@ class SourceFile:
 
     @property
     def stamp(self) -> str:
-        """`size:mtime_ns` as listed: what incremental builds compare for a copied file (`write.Output.stamp`)."""
+        """`size:mtime_ns` as listed: what incremental builds compare for a copied file (`output.Output.stamp`)."""
         return f"{self.size}:{self.mtime_ns}"
 
     @property

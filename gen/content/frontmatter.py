@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .findings import ERROR, Finding
+from gen.findings import ERROR, Finding
 
 
 # libyaml's parser when PyYAML has it (in C); same nodes and marks.

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from gen import PACKAGE
 
 import yaml
 
@@ -153,8 +154,8 @@ def nginx_config(domain: str, root: str | None = None, listen: str = "80") -> st
     """The nginx server block for a built column: the pages' own security policy as a header, the
     search files' types, caching that never serves a stale index, the 404 page, and attachments
     served so that a browser downloads or shows them but runs nothing."""
-    template = (Path(__file__).resolve().parent / "data" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    from .render import CONTENT_SECURITY_POLICY
+    template = (PACKAGE / "data" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    from gen.render import CONTENT_SECURITY_POLICY
     return (template.replace("{domain}", domain).replace("{root}", root or f"/var/www/{domain}/site")
             .replace("{listen}", listen).replace("{csp}", CONTENT_SECURITY_POLICY))
 
@@ -202,7 +203,7 @@ def init(folder: Path, answers: Answers, today: dt.date) -> list[Path]:
     write(folder / "README.md", EDITORS_README.format(name=answers.name.strip(), domain=domain))
     write(folder / "deploy" / "nginx.conf", nginx_config(domain))
     if answers.ci != "none":
-        from .cli import CI_TEMPLATES
+        from gen.cli import CI_TEMPLATES
         template, target = CI_TEMPLATES[answers.ci]
-        write(folder / target, (Path(__file__).resolve().parent / "data" / "ci" / template).read_text(encoding="utf-8"))
+        write(folder / target, (PACKAGE / "data" / "ci" / template).read_text(encoding="utf-8"))
     return written

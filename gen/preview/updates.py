@@ -29,12 +29,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import incremental, parallel, pipeline, render, rules, sources, write
-from .cache import folder_for
-from .findings import Finding, sorted_findings
-from .model import AnnualReport, Document, Normative
-from .render import Page, page_path
-from .site import CATALOGUE
+from gen import render, rules
+from gen.build import incremental, parallel, pipeline, write
+from gen.build.unchanged import folder_for
+from gen.content import sources
+from gen.findings import Finding, sorted_findings
+from gen.model.document import AnnualReport, Document, Normative
+from gen.model.site import CATALOGUE
+from gen.render import Page, page_path
 
 BODY, FIELDS, FULL = "body", "fields", "full"
 _DERIVED = ("currently_valid", "no_longer_valid")
@@ -240,7 +242,7 @@ class Preview:
 
     def _linked_files(self, doc: Document) -> set[str]:
         """Files under content/ the document's body links or its front matter names."""
-        from .boundary import named_paths
+        from gen.content.boundary import named_paths
         return named_paths(doc) & self.site.files.keys()
 
     def _sources(self) -> set[str]:

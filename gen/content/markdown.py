@@ -15,8 +15,8 @@ from typing import Callable
 import nh3
 import pyromark
 
-from .findings import ERROR, Finding
-from .patterns import trie_pattern
+from gen.content.patterns import trie_pattern
+from gen.findings import ERROR, Finding
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 

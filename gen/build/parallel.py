@@ -11,7 +11,7 @@ import select
 import struct
 from typing import Callable, Sequence, TypeVar
 
-from .write import write_all
+from gen.build.write import write_all
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import AnnualReport
+from gen.model.document import AnnualReport
 
 APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
 """The six columns of the applications table (the last five are 法人或其他组织)."""

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from .config import load_config
-from .model import KINDS
-from .sources import read
+from gen.content.config import load_config
+from gen.content.sources import read
+from gen.model.document import KINDS
 
 _INDEX_NO = re.compile(r"^index_no:\s*[\"']?([^\"'\s/]+)/(\d{4})-(\d+)", re.MULTILINE)
 _DOC_NO = re.compile(r"^doc_no:\s*[\"']?(\S+?)〔(\d{4})〕(\d+)号", re.MULTILINE)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import boundary, frontmatter, markdown, rules, sources
-from .config import RESERVED_PATHS, load_config
-from .findings import ERROR, WARNING, Finding, count, sorted_findings
-from .model import Catalogue, Document, build_catalogue, build_document, column_for
-from .site import ColumnIntro, Excluded, FailedDocument, Site, make_attachment
+from gen import PACKAGE, rules
+from gen.content import boundary, frontmatter, markdown, sources
+from gen.content.config import RESERVED_PATHS, load_config
+from gen.findings import ERROR, WARNING, Finding, count, sorted_findings
+from gen.model.document import Catalogue, Document, build_catalogue, build_document, column_for
+from gen.model.site import ColumnIntro, Excluded, FailedDocument, Site, make_attachment
 
 
 @dataclass
@@ -154,13 +155,14 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
 @collector_paused
 def build(options: Options) -> Result:
     """Check the content and, when there is no error, write the site atomically."""
-    from . import cache, write  # output stages, needed only when building
+    from gen.build import unchanged  # output stages, needed only when building
+    from gen.build import write
     layouts = options.layouts or default_layouts(options.content)
     start = time.perf_counter()
     write.recover(options.out)
     folders = list(sources.walk(options.content.resolve(), hidden=True))  # for the fingerprint, then the loader
-    key = cache.fingerprint(options.content, layouts, (options.today, options.base_url, options.search), folders)
-    remembered = cache.lookup(options.content, options.out, key)
+    key = unchanged.fingerprint(options.content, layouts, (options.today, options.base_url, options.search), folders)
+    remembered = unchanged.lookup(options.content, options.out, key)
     looked_up = time.perf_counter() - start
     if remembered is not None:
         findings, documents, pages = remembered
@@ -169,7 +171,7 @@ def build(options: Options) -> Result:
     timings = {"cache": looked_up}
     pool = None
     if options.search:  # the search index's processes start now, while this process is small (see `search.workers`)
-        from . import search
+        from gen.search import bundle as search
         pool = search.workers()
     try:
         return _build(options, layouts, key, folders, timings, pool)
@@ -180,13 +182,15 @@ def build(options: Options) -> Result:
 
 def _build(options: Options, layouts: Path, key: str, folders: list, timings: dict[str, float], pool) -> Result:
     """`build` once the content is known to have changed (`pool`: processes for the search index)."""
-    from . import cache, write
+    from gen.build import unchanged
+    from gen.build import write
     compiled: list = []
 
     def prepare() -> None:
         """What rendering and the rules need, made while forked children parse: their modules
         (Jinja's with them; the children need none of it) and the compiled templates."""
-        from . import incremental, render  # noqa: F401
+        from gen.build import incremental  # noqa: F401
+        from gen import render
         rules.load_all()
         compiled.append(render.environment(layouts))
     site, loaded = load_site(options.content, options.today, timings, progress=options.progress,
@@ -198,7 +202,7 @@ def _build(options: Options, layouts: Path, key: str, folders: list, timings: di
     stage = Timer(timings, options.progress)
     if options.base_url:
         site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-    from . import incremental
+    from gen.build import incremental
 
     def checked(found: list[Finding]) -> bool:
         """Record all findings; True when there is no error."""
@@ -208,7 +212,7 @@ def _build(options: Options, layouts: Path, key: str, folders: list, timings: di
         with stage("check"):
             checked(rules.run(site, options.today, spread=True))  # nothing to render: the rules take every core
         return result
-    cache_folder = cache.folder_for(options.content)
+    cache_folder = unchanged.folder_for(options.content)
     previous = incremental.load(cache_folder, options.out) if options.incremental else incremental.Record()
 
     def check() -> bool:
@@ -229,7 +233,7 @@ def _build(options: Options, layouts: Path, key: str, folders: list, timings: di
     try:
         if options.search:
             with stage("index"):
-                from . import search  # only when asked for: the index's code is not loaded by --no-search
+                from gen.search import bundle as search  # only when asked for: the index's code is not loaded by --no-search
                 before = search.Previous(options.out / search.OUTPUT, previous.search) if previous.folder else None
                 report = search.index(staging, site, cache=cache_folder, previous=before, pool=pool)
                 tally.record.search = report.state
@@ -242,13 +246,13 @@ def _build(options: Options, layouts: Path, key: str, folders: list, timings: di
         raise
     result.written = True
     incremental.store(cache_folder, options.out, tally.record)
-    cache.store(options.content, options.out, key, result.findings, result.documents, result.pages)
+    unchanged.store(options.content, options.out, key, result.findings, result.documents, result.pages)
     return result
 
 
 def _cut_downloads(site: Site, cut: list[Path]) -> list[Finding]:
     """Warnings for downloads with more text than the search index takes from one file."""
-    from .search_files import TEXT_LIMIT
+    from gen.search.files import TEXT_LIMIT
     by_location = {a.source.location: a.source for d in site.public_documents for a in d.attachments}
     return [Finding(by_location[str(path)].display, 1, "file-too-large", WARNING,
                     f"附件的文字超过 {TEXT_LIMIT // 10000} 万字，站内搜索只收录前 {TEXT_LIMIT // 10000} 万字。"
@@ -260,19 +264,22 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
                      mentions: bool = False):
     """Render every page into a new staging folder, on every core; return it, what was done and
     what `first` returned (see `parallel.work_queue`: work this process does while children render;
-    `mentions`: see `incremental.run`).
+    `mentions`: see `incremental.render_or_reuse`).
 
     Pages whose key equals the one recorded for the previous output are hard-linked from it
     instead of rendered (see `incremental`).
     """
-    from . import incremental, parallel, render, write
+    from gen.build import incremental
+    from gen.build import parallel
+    from gen import render
+    from gen.build import write
     renderer = render.Renderer(site, layouts, search, env)  # templates compiled once, before forking
     previous = previous or incremental.Record()
     frame = incremental.frame_key(renderer, (search,))
     staging = write.begin(out)
 
     def work(jobs) -> incremental.Tally:
-        return incremental.run(renderer, jobs, write.Writer(staging), frame, previous, mentions)
+        return incremental.render_or_reuse(renderer, jobs, write.Writer(staging), frame, previous, mentions)
     try:
         tallies, go_on = parallel.work_queue(work, render.jobs(site), first)
     except BaseException:
@@ -288,7 +295,7 @@ def default_layouts(content: Path) -> Path:
     beside = content.resolve().parent / "layouts"
     if (beside / "base.html").is_file():
         return beside
-    source = Path(__file__).resolve().parent.parent / "layouts"  # a checkout or an editable install
+    source = PACKAGE.parent / "layouts"  # a checkout or an editable install
     if (source / "base.html").is_file():
         return source
     import sys
@@ -396,7 +403,7 @@ def _parse(tree: sources.ContentTree, config, known: dict | None = None, alongsi
             else:
                 failed.append(FailedDocument(source, known[source.rel][3] if len(known[source.rel]) > 3 else {}))
     else:  # files not read yet (see load_site): read, parse and model them on every core
-        from . import parallel
+        from gen.build import parallel
         parts, _ = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents,
                                        (lambda: alongside() or True) if alongside is not None else None)
         for source, (digest, detached, found, fields) in zip(tree.documents, (item for part in parts for item in part)):
@@ -628,7 +635,7 @@ class ArchiveResult(Result):
 @collector_paused
 def archive(options) -> ArchiveResult:
     """Check the content and, when there is no error, write the archive package (gongkai archive)."""
-    from . import archive as packaging
+    from gen import archive as packaging
     checked = check(options.content, options.today)
     result = ArchiveResult(findings=checked.findings, site=checked.site, timings=checked.timings)
     if checked.site is None or checked.errors:

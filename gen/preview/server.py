@@ -21,10 +21,11 @@ import urllib.parse
 from dataclasses import asdict
 from pathlib import Path
 
-from .findings import ERROR, WARNING, Finding
-from .preview import Preview
+from gen import PACKAGE
+from gen.findings import ERROR, WARNING, Finding
+from gen.preview.updates import Preview
 
-LIVE_SCRIPT = Path(__file__).resolve().parent / "data" / "live.js"
+LIVE_SCRIPT = PACKAGE / "data" / "live.js"
 EVENTS = "/_gongkai/events"
 
 
@@ -333,7 +334,7 @@ class Live:
 
     def _indexer(self) -> None:
         """Rebuild the search index in the background whenever pages changed, newest content last."""
-        from . import search
+        from gen.search import bundle as search
         while not self.stop_event.is_set():
             self._index_wanted.wait()
             if self.stop_event.is_set():

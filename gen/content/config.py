@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import ERROR, Finding
-from .frontmatter import parse_yaml
-from .sources import SourceFile
-from .vocab import KINDS, UPDATE_EVERY
+from gen.content.frontmatter import parse_yaml
+from gen.content.sources import SourceFile
+from gen.findings import ERROR, Finding
+from gen.model.vocab import KINDS, UPDATE_EVERY
 
 # Output paths the generator writes itself; a column folder may not take them.
 RESERVED_PATHS = {"catalogue", "search", "sitemap", "static", "pagefind", "page"}

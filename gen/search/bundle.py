@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .search_files import COMPARE_BUDGET, file_text, new_text, squeeze
-from .search_text import SPACE, display, index_words
-from .site import Site
+from gen.model.site import Site
+from gen.search.files import COMPARE_BUDGET, file_text, new_text, squeeze
+from gen.search.text import SPACE, display, index_words
 
 OUTPUT = "pagefind"
 """The bundle's folder inside the site."""
@@ -231,7 +231,7 @@ def _page_stamps(site_dir: Path, output: Path, known: dict[str, list]) -> dict[s
 def _code_key(executable: Path | None, count: int) -> str:
     """What a shard's bytes depend on besides its pages: this code, Pagefind and the shard count."""
     digest = hashlib.blake2b(f"{count}\n{executable or ''}".encode("utf-8"), digest_size=16)
-    for module in ("search.py", "search_text.py", "search_files.py"):
+    for module in ("bundle.py", "text.py", "files.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     try:
         stat = (executable or pagefind_executable()).stat()
@@ -291,7 +291,7 @@ def workers():
     Their collector runs (a build pauses its own): reading pages makes reference cycles, which
     without it would stay until the pool ends."""
     import multiprocessing
-    from . import parallel
+    from gen.build import parallel
     return multiprocessing.get_context("fork").Pool(parallel.workers(), initializer=gc.enable)
 
 
@@ -322,7 +322,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     Pagefind indexes another); with fewer (an edit), the pages are first read on every core.
     `pool`: processes from `workers()`; without one, this process forks its own."""
     import multiprocessing
-    from . import parallel
+    from gen.build import parallel
     source = _scratch(site_dir)
 
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
@@ -370,7 +370,7 @@ _SCRATCH_PREFIX = "gongkai-search-"
 def _scratch(site_dir: Path) -> Path:
     """A new folder for Pagefind's input, held while this build runs: what a killed build left in
     `SCRATCH` is removed first (see `write.held_folder`)."""
-    from . import write
+    from gen.build import write
     try:
         stats = os.statvfs(SCRATCH)
         usable = SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM
@@ -383,7 +383,7 @@ def _scratch(site_dir: Path) -> Path:
 
 
 def _discard_scratch(folder: Path) -> None:
-    from . import write
+    from gen.build import write
     shutil.rmtree(folder, ignore_errors=True)
     write.release(folder)
 
@@ -466,7 +466,7 @@ def _write_source(source: Path, path: str, page: str) -> None:
 
 def _public_downloads(site: Site) -> dict[str, list[Path]]:
     """Page path → its Word and PDF files (.docx, .pdf), for documents published in full only."""
-    from .render import page_path  # the one place that knows where a document's page is
+    from gen.render import page_path  # the one place that knows where a document's page is
     result = {}
     for doc in site.public_documents:
         if site.is_public(doc):  # its own versions and its other Word and PDF materials (起草说明, 附件…)

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable
 
-from .config import Column, SiteConfig
-from .findings import ERROR, Finding
-from .frontmatter import Parsed
-from .markdown import Body
-from .sources import SourceFile
-from .vocab import DISCLOSURES, INTERPRETATION_FORMS, KINDS, PLAN_STATUSES, PUBLIC, VALIDITIES
+from gen.content.config import Column, SiteConfig
+from gen.content.frontmatter import Parsed
+from gen.content.markdown import Body
+from gen.content.sources import SourceFile
+from gen.findings import ERROR, Finding
+from gen.model.vocab import DISCLOSURES, INTERPRETATION_FORMS, KINDS, PLAN_STATUSES, PUBLIC, VALIDITIES
 
 
 @dataclass

@@ -267,9 +267,9 @@ def pdf_of(source: Path, folder: Path) -> Path | None:
 def import_file(content: Path, source: Path, today: dt.date, kind: str | None = None, column: str | None = None,
                 name: str | None = None) -> tuple[Path, list[str]]:
     """Import one .docx as a bundle; return its index.md and what the editor should check."""
-    from .config import load_config
-    from .scaffold import ScaffoldError, _column, _free, _next_serial
-    from .sources import read
+    from gen.content.config import load_config
+    from gen.authoring.scaffold import ScaffoldError, _column, _free, _next_serial
+    from gen.content.sources import read
     found: list = []
     config, _ = load_config(read(content, "site.yml", content / "site.yml", 5 << 20, lambda _: False, found))
     if config is None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
-from . import __version__
-from .findings import Finding
-from .sources import Folders, walk
-from .write import MARKER
+from gen import PACKAGE, __version__
+from gen.build.write import MARKER
+from gen.content.sources import Folders, walk
+from gen.findings import Finding
 
 FOLDER = ".gongkai-cache"
 
@@ -32,7 +31,7 @@ def fingerprint(content: Path, layouts: Path, options: tuple, folders: Folders |
     """A digest of every input of a build (`folders`: content's, when they were listed already)."""
     digest = hashlib.sha256(repr((__version__, options)).encode())
     # The generator's own code counts as an input too, so a developer's change is never skipped.
-    for root, listed in ((content, folders), (layouts, None), (Path(__file__).resolve().parent, None)):
+    for root, listed in ((content, folders), (layouts, None), (PACKAGE, None)):
         for line in stat_lines(root, listed):
             digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()

@@ -11,11 +11,11 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .config import Column, SiteConfig
-from .markdown import Body
-from .model import Attachment, Catalogue, Document, Interpretation, Normative
-from .sources import SourceFile
-from .vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, REPEALED, VALID, WITHHELD
+from gen.content.config import Column, SiteConfig
+from gen.content.markdown import Body
+from gen.content.sources import SourceFile
+from gen.model.document import Attachment, Catalogue, Document, Interpretation, Normative
+from gen.model.vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, REPEALED, VALID, WITHHELD
 
 FULL = "full"
 """主动公开 and in force: page, attachments, lists, search, sitemap, feed, archive."""
@@ -244,7 +244,7 @@ class Site:
         A file outside bundles is published when the body of a public document or of a column
         introduction (always shown) links it; a refused file is one a public page would serve.
         """
-        from .boundary import link_path
+        from gen.content.boundary import link_path
         linked: set[str] = set()
         public_bodies = [(d.source.rel, d.body) for d in self.public_documents if d.body is not None]
         public_bodies += [(i.source.rel, i.body) for i in self.intros.values()]
@@ -382,7 +382,7 @@ class Site:
             return LinkTarget("external")
         if not parts.path:
             return LinkTarget("anchor", fragment=parts.fragment)
-        from .boundary import link_path
+        from gen.content.boundary import link_path
         joined = link_path(source.rel, url)
         if joined == ".." or joined.startswith("../"):
             return LinkTarget("outside")

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .sources import SourceFile
+from gen.content.sources import SourceFile
 
 # Types a column publishes, by what readers are told they are. Browsers show or download them;
 # none of them runs script on the site's origin when served with its own type.

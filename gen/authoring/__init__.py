@@ -1,0 +1,1 @@
+"""The editors' tools: start a column, scaffold a document, import a Word file."""

@@ -1,0 +1,1 @@
+"""The site model: typed documents, the site as a whole, vocabularies, working days, annual report tables."""
