@@ -524,7 +524,7 @@ def test_stage_lines_on_request_and_quiet_in_ci(tmp_path, capsys, monkeypatch):
                      "--verbose"]) == 0
     captured = capsys.readouterr()
     stages = [line for line in captured.err.splitlines() if line.strip().startswith("·")]
-    assert [s.split()[1] for s in stages] == ["读取内容", "解析文档", "建立站点模型", "检查规则", "生成页面", "写入输出目录"]
+    assert [s.split()[1] for s in stages] == ["核对变化", "读取内容", "解析文档", "建立站点模型", "检查规则", "生成页面", "写入输出目录"]
     assert all(s.rstrip().endswith("秒") for s in stages)
     assert cli.main(["build", "--content", str(content), "--out", str(out), "--today", "2026-11-23", "--no-search",
                      "--verbose", "--quiet"]) == 0

@@ -95,7 +95,7 @@ class FailedDocument:
 
     source: SourceFile
     fields: dict[str, str]
-    """`key: value` lines of its front matter as far as they could be read (see `pipeline.failed_fields`)."""
+    """`key: value` lines of its front matter as far as they could be read (see `parse.failed_fields`)."""
 
     @property
     def id(self) -> str:

@@ -35,6 +35,7 @@ from gen.build.unchanged import folder_for
 from gen.content import sources
 from gen.findings import Finding, sorted_findings
 from gen.model.document import AnnualReport, Document, Normative
+from gen.model import parse
 from gen.model.site import CATALOGUE
 from gen.render import Page, page_path
 
@@ -203,7 +204,7 @@ class Preview:
             if source.digest == entry[0]:
                 self.edited[display] = entry[2]
                 continue
-            doc, problems = pipeline.parse_source(source, site.config)
+            doc, problems = parse.parse_source(source, site.config)
             self.edited[display] = problems
             if doc is None:
                 continue
