@@ -185,6 +185,22 @@ class Site:
         matches = self.by_doc_no.get(normalize_doc_no(ref))
         return matches[0] if matches else None
 
+    IDENTITY_DERIVED = ("_visibility", "public_documents", "publication", "newest_first", "on_request_documents",
+                        "normatives")
+    """Cached properties that follow from the documents' identity alone (id, visibility, dates, column):
+    `forget_derived` keeps them. Any other cached property is derived again after an in-place change."""
+
+    def forget_derived(self, references: bool, order: bool) -> None:
+        """Drop what was derived from documents' fields other than their identity, to be derived again
+        on next use, after documents changed in place (the preview): the validity lists always, the
+        relations when a reference changed (`references`), each column's order when `order`."""
+        keep = set(self.IDENTITY_DERIVED) | ({"_relations"} if not references else set()) \
+            | ({"_column_documents"} if not order else set())
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property) and name not in keep:
+                self.__dict__.pop(name, None)
+        self._validity_cache.clear()
+
     @cached_property
     def _relations(self) -> tuple[dict[str, list[Interpretation]], dict[str, list[tuple[Document, str]]]]:
         interpretations: dict[str, list[Interpretation]] = {}

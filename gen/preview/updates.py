@@ -40,10 +40,6 @@ from gen.model.site import CATALOGUE
 from gen.render import Page, page_path
 
 BODY, FIELDS, FULL = "body", "fields", "full"
-_DERIVED = ("currently_valid", "no_longer_valid")
-"""Site properties computed from documents' fields other than their identity (visibility and the
-publication date are identity: a change of them is a full update), dropped on an in-place change;
-`_relations` goes too when a reference changed, `_column_documents` when the order did."""
 _REFERENCES = ("interprets", "repeals", "amends")
 _IDENTITY = ("id", "doc_no", "index_no", "draft", "disclosure", "published", "column", "is_bundle")
 _NOT_FIELDS = {"source", "body", "attachments"}
@@ -233,9 +229,7 @@ class Preview:
             if tier == FIELDS:
                 changed += [d for d in self._references(old) if d not in changed]
         if tier == FIELDS:
-            for name in _DERIVED + (("_relations",) if relinked else ()) + (("_column_documents",) if reordered else ()):
-                site.__dict__.pop(name, None)
-            site._validity_cache.clear()
+            site.forget_derived(references=relinked, order=reordered)
             self.renderer.refresh()
             if incremental.frame_key(self.renderer, (self.search,), self.code, self.identity) != self.frame:
                 return None  # the column tree or the home figures changed: every page shows them
