@@ -239,33 +239,16 @@ def _umask() -> int:
 
 
 def remove_later(folder: Path) -> None:
-    """Delete a folder in a detached process (reparented to init: never a zombie, never waited for,
-    holding none of this process's files, so whoever reads our output does not wait for it either);
-    without fork, delete it now. A deletion cut short leaves a `.NAME.old-*` folder, which the
+    """Delete a folder with `rm -rf` in a process of its own session that nobody waits for (holding
+    none of this process's files, so whoever reads our output does not wait for it either); where
+    there is no `rm`, delete it now. A deletion cut short leaves a `.NAME.old-*` folder, which the
     next `begin` clears."""
-    if not hasattr(os, "fork"):
+    import subprocess
+    try:
+        subprocess.Popen(["rm", "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
         shutil.rmtree(folder, ignore_errors=True)
-        return
-    pid = os.fork()
-    if pid:
-        os.waitpid(pid, 0)  # the middle process leaves at once
-        return
-    try:  # the middle process: start the deleter and leave
-        if os.fork() == 0:
-            try:
-                os.setsid()
-                null = os.open(os.devnull, os.O_RDWR)
-                for descriptor in (0, 1, 2):
-                    os.dup2(null, descriptor)
-                os.closerange(3, 1 << 16)
-                try:  # rm in place of this copy of the build, whose memory goes back at once
-                    os.execv("/bin/rm", ["rm", "-rf", "--", str(folder)])
-                except OSError:
-                    shutil.rmtree(folder, ignore_errors=True)
-            finally:
-                os._exit(0)
-    finally:
-        os._exit(0)
 
 
 def discard(staging: Path) -> None:
