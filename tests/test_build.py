@@ -474,15 +474,6 @@ def test_the_loader_reads_the_fingerprint_walk_as_its_own(tmp_path):
     assert not [s.rel for s in shared.documents + shared.files if "/." in "/" + s.rel]
 
 
-def test_a_file_is_read_whole_whatever_size_it_was_listed_with(tmp_path):
-    from gen.content import sources
-    path = tmp_path / "a.md"
-    for data in (b"", "---\ntitle: 标题\n---\n正文".encode(), b"x" * (3 << 20)):
-        path.write_bytes(data)
-        for listed in (len(data), 0, len(data) // 2, len(data) + 100):  # as listed, grown since, shrunk since
-            assert sources.read_bytes(path, listed) == data
-
-
 def test_unchanged_content_is_not_built_again(tmp_path, monkeypatch, capsys):
     content = write_site(tmp_path, dict(SMALL))
     monkeypatch.chdir(tmp_path)
@@ -582,16 +573,9 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
     assert go_on is False and len(results) < len(parallel.guided(items, 2))  # no slice started after `first` said stop
 
 
-@pytest.mark.parametrize("sendfile", ["works", "fails", "stops"])
-def test_attachments_are_copied_byte_for_byte(tmp_path, monkeypatch, sendfile):
-    import os
+def test_attachments_are_copied_byte_for_byte(tmp_path):
     source = tmp_path / "a.pdf"
     source.write_bytes(PDF_BYTES * 3000)  # larger than one read
-    if sendfile == "fails":
-        monkeypatch.setattr(os, "sendfile", lambda *a: (_ for _ in ()).throw(OSError(22, "not supported")))
-    elif sendfile == "stops":  # a short copy: the rest still arrives
-        real = os.sendfile
-        monkeypatch.setattr(os, "sendfile", lambda out, in_, offset, count: real(out, in_, offset, min(count, 1000)))
     writer = write.Writer(tmp_path / "out")
     writer.write(write.Output("normative/2026/a/a.pdf", source=source))
     writer.write(write.Output("normative/2026/a/index.html", data=b"<p>page</p>"))

@@ -135,14 +135,10 @@ class Writer:
     def write(self, output: Output) -> None:
         target = self._target(output.path)
         if output.source is not None:
-            _copy(output.source, target)
+            shutil.copyfile(output.source, target)  # in the kernel where it can (sendfile)
             return
-        # os.open, not open(): no buffer, no isatty probe, no seek — three system calls fewer per page.
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            write_all(descriptor, output.data or b"")
-        finally:
-            os.close(descriptor)
+        with open(target, "wb") as file:
+            file.write(output.data or b"")
 
     def link(self, previous: Path, path: str) -> bool:
         """Reuse a file of the previous output as it is (a hard link); False if that cannot be done."""
@@ -151,39 +147,6 @@ class Writer:
             return True
         except OSError:
             return False
-
-
-def write_all(descriptor: int, data: bytes) -> None:
-    """Write all of `data` to a file descriptor (os.write may take only part of it)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view):]
-
-
-def _copy(source: str | Path, target: str) -> None:
-    """Copy a file's bytes (an attachment) in the kernel, without shutil's checks and buffers."""
-    reading = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            size = os.fstat(reading).st_size
-            offset = 0
-            try:
-                while offset < size:
-                    sent = os.sendfile(descriptor, reading, offset, size - offset)
-                    if sent == 0:
-                        break
-                    offset += sent
-            except OSError:  # no sendfile for these files here: copy through memory
-                os.lseek(descriptor, 0, os.SEEK_SET)
-                os.ftruncate(descriptor, 0)
-                os.lseek(reading, 0, os.SEEK_SET)
-                while chunk := os.read(reading, 1 << 20):
-                    write_all(descriptor, chunk)
-        finally:
-            os.close(descriptor)
-    finally:
-        os.close(reading)
 
 
 def swap(staging: Path, out: Path) -> None:

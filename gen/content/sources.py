@@ -268,7 +268,7 @@ def read(root: Path, rel: str, path: str | Path, max_text_bytes: int, in_bundle,
 def read_text(source: SourceFile, findings: list[Finding]) -> bool:
     """Read and decode a text file into `source.text` and `source.digest`; False (and a finding) if it cannot be."""
     try:
-        raw = read_bytes(source.location, source.size)
+        raw = read_bytes(source.location)
     except OSError as exc:
         findings.append(Finding(source.display, 1, "encoding", ERROR, f"无法读取文件：{exc.strerror}"))
         return False
@@ -287,24 +287,10 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def read_bytes(path: str | Path, size: int) -> bytes:
-    """A file's bytes, read with the size it had when listed (and whatever it grew by since).
-
-    os.open and os.read, not open(): no buffer, no isatty probe and no size lookup — fewer
-    system calls for a small file, which is what ten thousand documents are. A regular file reads
-    short only at its end, so one read of size + 1 bytes that comes back shorter is the whole file.
-    """
-    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        first = os.read(descriptor, size + 1)
-        if len(first) <= size:
-            return first
-        chunks = [first]
-        while chunk := os.read(descriptor, 1 << 20):  # to the end: the file grew since it was listed
-            chunks.append(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes."""
+    with open(path, "rb") as file:
+        return file.read()
 
 
 def _in_bundle(rel: str, bundle_dirs: set[str]) -> bool:

@@ -153,14 +153,14 @@ def body_letters(doc: Document) -> str:
     return plain(_MARKUP.sub(" ", source) if "](" in source or "<" in source or "&" in source else source)
 
 
-_WORDS = re.compile(r"[^\W_]+")
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 def plain(text: str) -> str:
     """A text without spaces and punctuation, full-width forms folded (what similarity compares)."""
     if _FULL_WIDTH.search(text):
         text = text.translate(_FOLD)
-    return "".join(_WORDS.findall(text))  # what is left once [\W_]+ is removed; a fifth faster than sub
+    return _NOT_WORDS.sub("", text)
 
 
 def shingles(text: str) -> set[str]:
