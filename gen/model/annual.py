@@ -32,6 +32,15 @@ ACTIVE_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("行政事业性收费", ("本年收费金额",)),
 )
 
+ACTIVE_GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "行政规范性文件")),
+    ("第二十条第（五）项", ("本年处理决定数量",), ("行政许可",)),
+    ("第二十条第（六）项", ("本年处理决定数量",), ("行政处罚", "行政强制")),
+    ("第二十条第（八）项", ("本年收费金额（单位：万元）",), ("行政事业性收费",)),
+)
+"""Table 1 as the national template lays it out (国办公开办函〔2021〕30号): the item of article 20 of
+the regulations, its column headers, its rows; the values are those of `ACTIVE_ROWS`, in order."""
+
 REVIEW_ROWS = ("行政复议", "行政诉讼未经复议", "行政诉讼复议后起诉")
 REVIEW_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结")
 
@@ -125,15 +134,16 @@ def report_tables(doc: AnnualReport, normative: dict[str, int]) -> dict | None:
     """Everything the annual report template shows: the three tables with their totals."""
     if doc.active is None and doc.applications is None and doc.review is None:
         return None
-    active_rows = []
+    values: dict[str, list] = {}
     active = doc.active or {}
     for name, columns in ACTIVE_ROWS:
         if name == "行政规范性文件":
-            values = [normative.get(c, 0) for c in columns]  # filled from the column (数据同源)
+            values[name] = [normative.get(c, 0) for c in columns]  # filled from the column (数据同源)
         else:
             row = active.get(name) or {}
-            values = [row.get(c, 0) if isinstance(row, dict) else 0 for c in columns]
-        active_rows.append((name, list(columns), values))
+            values[name] = [row.get(c, 0) if isinstance(row, dict) else 0 for c in columns]
+    active_groups = [(item, list(headers), [(name, values[name]) for name in names])
+                     for item, headers, names in ACTIVE_GROUPS]
     applications = None
     if doc.applications is not None:
         table = read_applications(doc.applications)
@@ -160,5 +170,5 @@ def report_tables(doc: AnnualReport, normative: dict[str, int]) -> dict | None:
             raw = doc.review.get(name)
             row = raw if isinstance(raw, list) and len(raw) == 4 and all(isinstance(v, int) for v in raw) else [0, 0, 0, 0]
             review.append(row + [sum(row)])
-    return {"active": active_rows, "applications": applications, "review": review, "applicants": APPLICANTS,
+    return {"active": active_groups, "applications": applications, "review": review, "applicants": APPLICANTS,
             "review_columns": REVIEW_COLUMNS}
