@@ -35,11 +35,13 @@ install-browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk nginx >/dev/null; }
 
 # axe-core from the npm registry for the accessibility tests (version pinned in tests/axe/package-lock.json).
+# axe-core and the Nu HTML Checker (vnu-jar, which runs on Java) from the npm registry.
 install-axe:
-	@command -v npm >/dev/null 2>&1 || { \
+	@command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1 || { \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
-	@[ -f tests/axe/node_modules/axe-core/axe.min.js ] || npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm default-jre-headless >/dev/null; }
+	@[ -f tests/axe/node_modules/axe-core/axe.min.js ] && [ -f tests/axe/node_modules/vnu-jar/build/dist/vnu.jar ] \
+	  || npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
 
 serve: install
 	$(PY) -m gen serve --port $(PORT) $(if $(TODAY),--today $(TODAY))

@@ -31,6 +31,7 @@ INVALID_LIST = "catalogue/repealed"
 ON_REQUEST_LIST = "catalogue/on-request"
 SITEMAP_PAGE = "sitemap"
 SEARCH_PAGE = "search"
+SUBSCRIBE_PAGE = "subscribe"
 
 
 @lru_cache(maxsize=None)
@@ -277,19 +278,30 @@ class Renderer:
                           [self._node(c) for c in column.children])
 
     def _stats(self) -> list[tuple[str, int, str, str | None]]:
-        """Counts on the home page: label, number, unit, link — every one derived."""
+        """Counts on the home page: label, number, unit, link — every one derived, each leading to
+        the list it counts, and 主动公开信息 the sum of what the columns list (documents and catalogues)."""
         site = self.site
         public = site.public_documents
-        interpretations = sum(1 for d in public if d.kind == "interpretation")
-        reports = sum(1 for d in public if d.kind == "annual_report")
+        interpretations = [d for d in public if d.kind == "interpretation"]
+        reports = [d for d in public if d.kind == "annual_report"]
         return [
             ("现行有效规范性文件", len(site.currently_valid), "件", page_path(CURRENT_LIST)),
             ("已废止、失效规范性文件", len(site.no_longer_valid), "件", page_path(INVALID_LIST)),
-            ("政策解读", interpretations, "篇", None),
-            ("政府信息公开年报", reports, "份", None),
-            ("主动公开信息", len(public), "条", None),
+            ("政策解读", len(interpretations), "篇", self._column_of(interpretations)),
+            ("政府信息公开年报", len(reports), "份", self._column_of(reports)),
+            ("主动公开信息", sum(site.column_count(c) for c in self.config.columns), "条", page_path(SITEMAP_PAGE)),
             ("依申请公开目录", len(site.on_request_documents), "条", page_path(ON_REQUEST_LIST)),
         ]
+
+    @staticmethod
+    def _column_of(docs: list[Document]) -> str | None:
+        """The page of the column that holds most of `docs` (None without any)."""
+        if not docs:
+            return None
+        counts: dict[str, int] = {}
+        for doc in docs:
+            counts[doc.column.path] = counts.get(doc.column.path, 0) + 1
+        return page_path(max(sorted(counts), key=counts.get))
 
     def item(self, doc: Document) -> Item:
         validity = self.site.validity(doc)
@@ -460,9 +472,17 @@ class Renderer:
     def sitemap_page(self) -> Page:
         title = "网站地图"
         extra = [("现行有效规范性文件目录", page_path(CURRENT_LIST)), ("已废止、失效规范性文件目录", page_path(INVALID_LIST)),
-                 ("依申请公开目录", page_path(ON_REQUEST_LIST))]
+                 ("依申请公开目录", page_path(ON_REQUEST_LIST)), ("信息订阅", page_path(SUBSCRIBE_PAGE))]
         return self.page("sitemap.html", page_path(SITEMAP_PAGE), title, self.crumbs_for(None, Crumb(title, None)),
                            extra=extra)
+
+    def subscribe_page(self) -> Page:
+        """信息订阅: what the feed is and its address, with the entries it holds now (the footer's link
+        leads here, not to the XML, which a browser shows as code)."""
+        title = "信息订阅"
+        docs = self.site.newest_first[:FEED_SIZE]
+        return self.page("subscribe.html", page_path(SUBSCRIBE_PAGE), title, self.crumbs_for(None, Crumb(title, None)),
+                         feed=self.config.base_url + "feed.xml", items=[self.item(d) for d in docs])
 
     def not_found(self) -> Page:
         # The server shows this page at any missing address (/a/b/c): its links, written from the
@@ -652,7 +672,7 @@ def jobs(site: Site) -> list[Job]:
     result += [("column", column) for column in site.config.all_columns]
     result += [("document", doc) for doc in site.public_documents]
     result += [("catalogue", catalogue) for catalogue in site.catalogues]
-    result += [(name, None) for name in ("lists", "on_request_list", "sitemap_page", "search_page", "not_found", "feed",
+    result += [(name, None) for name in ("lists", "on_request_list", "sitemap_page", "search_page", "subscribe_page", "not_found", "feed",
                                          "sitemap_xml", "files")]
     return result
 

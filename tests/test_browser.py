@@ -99,22 +99,31 @@ def test_search_finds_a_document(browser, server):
     page.close()
 
 
+@pytest.mark.parametrize("mode", ["normal", "large", "contrast"])
 @pytest.mark.parametrize("width", [1280, 360])
-def test_screenshots_of_each_page_type(browser, server, width):
+def test_screenshots_of_each_page_type(browser, server, width, mode):
+    """Every page type at 1280 and 360 px, in normal, 大字 and 高对比度 modes, into tests/screenshots/
+    for review; none scrolls sideways."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
     pages = {"home": "index.html", "column": "normative/index.html", "current": "catalogue/current/index.html",
              "on-request": "catalogue/on-request/index.html", "sitemap": "sitemap/index.html", "404": "404.html",
-             "catalogue": "org/functions/index.html", "annual-report": "annual-report/index.html"}
+             "catalogue": "org/functions/index.html", "annual-reports": "annual-report/index.html",
+             "annual-report": "annual-report/report-2025/index.html", "search": "search/index.html?q=就业",
+             "subscribe": "subscribe/index.html", "interpretation": "interpretation/2023/jd-rs-2023-3/index.html"}
     page.goto(server + "normative/index.html")
+    if mode != "normal":  # the page's own button, remembered for every page after it
+        page.locator(f"button[data-a11y={mode}]").click()
     pages["document"] = page.locator(".item-list a").first.get_attribute("href")
     for name, path in pages.items():
         target = path if name != "document" else "normative/" + path
         page.goto(server + target)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= width + 1, f"{name} scrolls horizontally at {width}px ({scroll_width})"
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-    page.close()
+        suffix = "" if mode == "normal" else f"-{mode}"
+        page.screenshot(path=str(SHOTS / f"{name}-{width}{suffix}.png"), full_page=True)
+    context.close()
 
 
 def test_document_prints_without_navigation(browser, server):
@@ -126,6 +135,12 @@ def test_document_prints_without_navigation(browser, server):
         if page.locator(selector).count():
             assert not page.locator(selector).first.is_visible(), selector
     assert page.locator("table.meta").is_visible()
+    source = page.locator(".print-source")  # where the printed page comes from: the body and the address
+    assert source.is_visible() and "示例县人力资源和社会保障局" in source.inner_text()
+    assert page.url.split("/", 3)[-1].removesuffix("index.html") in source.inner_text()  # its canonical address
+    page.emulate_media(media="screen")
+    assert not source.is_visible()
+    page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF-")
     page.close()

@@ -16,7 +16,7 @@ _MEASURE = """() => Array.from(document.querySelectorAll('table.data')).map(tabl
   const size = parseFloat(getComputedStyle(table).fontSize);
   // A number needs no four characters of room; a text squeezed narrower than that reads one character a line.
   const narrow = Array.from(table.querySelectorAll('td'))
-    .filter(td => td.textContent.trim() && !/^[\d.,]+$/.test(td.textContent.trim()) && td.offsetParent)
+    .filter(td => td.textContent.trim() && !/^[\\d.,]+$/.test(td.textContent.trim()) && td.offsetParent)
     .map(td => td.lastChild && td.getBoundingClientRect().width - (parseFloat(getComputedStyle(td, '::before').width) || 0))
     .filter(width => width < 4 * size).length;
   return {scrolls: wrap.scrollWidth > wrap.clientWidth + 1, narrow, cards: table.classList.contains('cards'),

@@ -13,7 +13,7 @@ from gen.findings import ERROR, Finding
 from gen.model.vocab import KINDS, UPDATE_EVERY
 
 # Output paths the generator writes itself; a column folder may not take them.
-RESERVED_PATHS = {"catalogue", "search", "sitemap", "static", "pagefind", "page"}
+RESERVED_PATHS = {"catalogue", "search", "sitemap", "subscribe", "static", "pagefind", "page"}
 
 
 _SEGMENT = re.compile(r"[^\x00-\x1f\x7f\\:*?\"<>|#%]+")

@@ -393,8 +393,31 @@ def render(body: Body, rewrite: Callable[[str], str]) -> str:
     clean = html if "<" not in body.source and _already_safe(html) else sanitize(html)
     if not body.may_have_markup() or ('href="' not in clean and 'src="' not in clean):
         return clean  # no link or image to rewrite (most bodies)
+    clean = _link_images(clean)
     return _URL_ATTRIBUTE.sub(
         lambda m: m[1] + html_lib.escape(rewrite(html_lib.unescape(m[2])), quote=True) + m[3], clean)
+
+
+_IMAGE_OR_LINK = re.compile(r"<a\b[^>]*>|</a>|<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def _link_images(html: str) -> str:
+    """Each image not already inside a link becomes a link to itself, so that a reader can open a
+    picture (一图读懂) at its full size; sanitized HTML in, the `href` the same URL as the `src`."""
+    if "<img" not in html:
+        return html
+    out, position, depth = [], 0, 0
+    for match in _IMAGE_OR_LINK.finditer(html):
+        tag = match[0]
+        if tag.startswith("</a"):
+            depth = max(0, depth - 1)
+        elif tag.startswith("<a"):
+            depth += 1
+        elif depth == 0 and (src := _SRC.search(tag)):
+            out.append(html[position:match.start()] + f'<a class="image-link" href="{src[1]}">{tag}</a>')
+            position = match.end()
+    return "".join(out) + html[position:]
 
 
 def sanitize(html: str) -> str:

@@ -264,7 +264,8 @@ class Preview:
             if shown & targets:
                 pages.add(page)
         normative = any(isinstance(d, Normative) for d in changed)
-        jobs: list[tuple[tuple, set[str] | None]] = [(("home", None), None), (("feed", None), None)]
+        jobs: list[tuple[tuple, set[str] | None]] = [(("home", None), None), (("feed", None), None),
+                                                     (("subscribe_page", None), None)]  # shows what the feed holds
         if normative:  # validity lists, and the 行政规范性文件 row of every annual report
             jobs.append((("lists", None), None))
         if any(site.visibility(d) == CATALOGUE for d in changed):
