@@ -147,8 +147,9 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--ci", default="github", choices=("github", "gitlab", "none"), help="持续集成平台：github、gitlab 或 none")
 
     init_ci = commands.add_parser("init-ci", help="为专栏的仓库写入持续集成配置（GitHub Actions、GitLab CI 或 pre-commit）")
-    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit", "nginx"),
-                         help="写入哪一种配置：github、gitlab、pre-commit，或 nginx（deploy/nginx.conf，本单位服务器用）")
+    init_ci.add_argument("target", choices=("github", "gitlab", "pre-commit", "nginx", "portal-github", "portal-gitlab"),
+                         help="写入哪一种配置：github、gitlab、pre-commit，nginx（deploy/nginx.conf，本单位服务器用），"
+                              "或 portal-github、portal-gitlab（政府信息公开平台的仓库用：汇集各部门网站并生成平台）")
     init_ci.add_argument("--content", type=Path, default=Path("content"), help="内容目录（配置写在它的上一级目录）")
 
     new = commands.add_parser("new", help="按模板新建一个文档（带齐必填字段、下一个可用索引号和今天的日期）")
@@ -179,6 +180,13 @@ def make_parser() -> argparse.ArgumentParser:
                          help="增量移交：只含该日期（含）以后发布或有效性变更的文件 YYYY-MM-DD；目录仍为全量")
     archive.add_argument("--out", type=Path, default=None, help="归档包文件（默认 <机构代码>-<日期>.zip）")
     archive.add_argument("--warc", action="store_true", help="同时生成网页归档 WARC 文件（DA/T 80-2019）")
+    portal = commands.add_parser("portal", help="把多个部门各自生成的网站汇集为一个政府信息公开平台（首页、政策文件库、全平台搜索），并检查部门之间的问题")
+    portal.add_argument("--config", type=Path, default=Path("portal.yml"), help="平台配置（默认 portal.yml：平台名称和各部门网站目录）")
+    portal.add_argument("--out", type=Path, default=Path("portal"), help="输出目录（默认 portal/）")
+    portal.add_argument("--today", type=_date, default=None, help="检查年报是否按时发布所用的日期 YYYY-MM-DD（默认今天）")
+    portal.add_argument("--format", choices=("text", "json", "github", "codeclimate"), default="text", metavar="格式",
+                        help="问题清单的输出格式：text 文字；json；github；codeclimate")
+    portal.add_argument("--strict", action="store_true", help="有警告也以失败退出")
     return parser
 
 
@@ -223,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command == "init":
         return _init(args)
+    if args.command == "portal":
+        return _portal(args)
+    if args.command == "init-ci" and args.target.startswith("portal-"):
+        return _init_ci(args)  # a portal's repository has no content/
     if getattr(args, "today", None) is None and args.content.is_dir():
         from gen.content.config import content_date
         args.today = content_date(args.content)  # a snapshot (the example column) is computed as of its own day
@@ -402,7 +414,33 @@ def _preview(args, today: dt.date, pool) -> int:
 
 CI_TEMPLATES = {"github": ("github-actions.yml", ".github/workflows/gongkai.yml"),
                 "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
-                "pre-commit": ("pre-commit-config.yaml", ".pre-commit-config.yaml")}
+                "pre-commit": ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+                "portal-github": ("portal-github-actions.yml", ".github/workflows/portal.yml"),
+                "portal-gitlab": ("portal-gitlab-ci.yml", ".gitlab-ci.yml")}
+
+
+def _portal(args) -> int:
+    """Build the portal over the departments' published sites."""
+    from gen import portal
+    if not args.config.is_file():
+        print(f"gongkai portal: 找不到平台配置 {args.config}。请新建 portal.yml，写明 name（平台名称）和 departments"
+              "（每个部门的 name 和 site：该部门 gongkai build 生成的网站目录），或用 --config 指定。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        result = portal.build(args.config, args.out, args.today or dt.date.today(),
+                              pipeline.default_layouts(args.config.parent / "content"))
+    except portal.PortalError as exc:
+        print(f"gongkai portal: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    text = format_findings(result.findings, args.format, result.documents)
+    if text:
+        print(text)
+    if result.written:
+        print(f"已生成平台到 {args.out}/：{result.departments} 个部门，{result.documents} 个文档，{result.pages} 个页面。")
+    else:
+        print("存在错误，未生成平台。请按上面的提示修改后重试。")
+    failed = result.errors or (args.strict and any(f.severity == "warning" for f in result.findings))
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def _init_ci(args) -> int:

@@ -673,7 +673,7 @@ def jobs(site: Site) -> list[Job]:
     result += [("document", doc) for doc in site.public_documents]
     result += [("catalogue", catalogue) for catalogue in site.catalogues]
     result += [(name, None) for name in ("lists", "on_request_list", "sitemap_page", "search_page", "subscribe_page", "not_found", "feed",
-                                         "sitemap_xml", "files")]
+                                         "sitemap_xml", "manifest", "files")]
     return result
 
 
@@ -710,6 +710,9 @@ def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page |
         return r.validity_lists()
     if what == "sitemap_xml":
         return [r.sitemap_xml(sitemap_entries(site))]
+    if what == "manifest":
+        from gen.manifest import manifest
+        return [manifest(site, r.search)]
     if what == "files":
         outputs = [Output(asset.rel, source=asset.location, stamp=asset.stamp) for asset in site.publication.assets]
         static = r.layouts / "static"

@@ -29,15 +29,20 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(example_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(example_site))
+def serving(folder):
+    """Serve a folder over HTTP on 127.0.0.1 (a generator for fixtures: yields the address, then stops)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *a: None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    yield from serving(example_site)
 
 
 def _follow(page, link) -> None:

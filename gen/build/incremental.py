@@ -182,6 +182,9 @@ def identity_key(site) -> str:
 
 
 def file_key(output: Output) -> str:
+    """What a file depends on: its bytes when they are made here (the manifest), else its source's stamp."""
+    if output.source is None:
+        return "data:" + digest(output.data or b"")
     stamp = output.stamp
     if stamp is None:
         stat = os.stat(output.source)

@@ -590,7 +590,8 @@ def index_page(record: Record, words: list[tuple[int, list[str]]]) -> str:
 
 
 def write_facets(shards: list[str], state: dict[str, dict], output: Path) -> None:
-    """Write the shards, every page's filter values, the pages newest first and where excerpts start.
+    """Write the shards, every page's filter values, the pages newest first (with their dates, which a
+    portal merging departments' indexes orders by) and where excerpts start.
 
     `state`: shard → what it holds (`_index_shard`); a page is [path, Pagefind id, excerpt start, date, filters].
     """
@@ -606,7 +607,7 @@ def write_facets(shards: list[str], state: dict[str, dict], output: Path) -> Non
               for k in keys}
     index_of = {k: {v: i for i, v in enumerate(values[k])} for k in keys}
     newest_first = sorted(entries, key=lambda e: (not e[0][3], _descending(e[0][3]), e[0][0]))
-    pages = [[e[1], e[2], [sorted(index_of[k][v] for v in e[4].get(k, [])) for k in keys], shard]
+    pages = [[e[1], e[2], [sorted(index_of[k][v] for v in e[4].get(k, [])) for k in keys], shard, e[3]]
              for e, shard in newest_first]
     data = {"shards": [name + "/" for name in shards], "facets": [[k, values[k]] for k in keys], "pages": pages}
     (output / FACETS_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

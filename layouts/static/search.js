@@ -140,6 +140,7 @@
   var excerptFrom = {};  // page id → first word after the page's title
   var shardOf = {};  // page id → its shard's position in shardBases
   var shardBases = [];  // the index's shards (folders of Pagefind bundles)
+  var shardSites = null;  // a portal's shards: the address of the department's site each one indexes
   var state = { query: "", groups: [], ids: [], results: {}, rank: {}, visible: [], shownCount: 0 };
   var searches = 0;  // numbers the searches: only the latest one may show its results
   var renders = 0;  // numbers the renderings: fragments still loading for an earlier one are dropped
@@ -172,6 +173,7 @@
       pagefind = await import(pagefindUrl.href);
       var data = await facts;
       shardBases = data.shards.map(function (shard) { return new URL(shard, pagefindBase).href; });
+      if (data.sites) shardSites = data.sites.map(function (site) { return new URL(site, siteRoot); });
       // The index is split into shards (see gen/search.py): the first is Pagefind's own, the others merged into it.
       await pagefind.options({ basePath: shardBases[0] });
       var loading = Promise.all([pagefind.init()].concat(shardBases.slice(1).map(function (base) {
@@ -394,7 +396,7 @@
     var link = document.createElement("a");
     var cut = state.groups.length ? excerpt(data.content || "", state.groups, excerptFrom[id] || 0)
       : { node: document.createTextNode((meta.lead || "") + "…"), matched: "" };
-    var href = new URL(data.raw_url.replace(/^\//, ""), siteRoot).href;
+    var href = new URL(data.raw_url.replace(/^\//, ""), shardSites ? shardSites[shardOf[id]] : siteRoot).href;
     if (cut.matched) href += "#:~:text=" + encodeURIComponent(cut.matched).replace(/-/g, "%2D");
     link.href = href;
     link.textContent = meta.title || data.raw_url;

@@ -1,0 +1,330 @@
+"""`gongkai portal`: one 政府信息公开平台 over the columns of many departments, built from what each
+department's own build published (its site folder with `gongkai-manifest.json` and its search index),
+without building any column again.
+
+The portal has a home with the departments and their newest documents, a 政策文件库 of every
+department's normative documents (现行有效 and 已废止、失效, counted as each column counts them), and
+one search over all departments at once: each department's index shards are linked in as they are
+and merged in the browser (Pagefind's `mergeIndex`), with a 部门 filter, results leading to the
+department's own pages. Checks across departments come back as findings, like a column's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from gen import manifest as column_manifest
+from gen.findings import ERROR, WARNING, Finding, sorted_findings
+from gen.output import Output
+
+CONFIG = "portal.yml"
+SEARCH = "pagefind"
+FACTS = "gongkai-search.json"
+DEPARTMENT_FACET = "部门"
+NEWEST = 5
+"""Documents of each department shown on the portal's home."""
+LIBRARY = "library"
+CURRENT, REPEALED = "现行有效", ("已废止", "失效")
+
+
+class PortalError(Exception):
+    """portal.yml cannot be used at all."""
+
+
+@dataclass
+class Department:
+    name: str
+    slug: str
+    """Its folder in the portal (`library/<slug>/`, `pagefind/<slug>/`): from its position and site."""
+    site: Path
+    """The folder of its published build."""
+    line: int
+    manifest: dict | None = None
+    base_url: str = ""
+
+    @property
+    def documents(self) -> list[dict]:
+        return (self.manifest or {}).get("documents", [])
+
+    def url(self, document: dict) -> str:
+        return self.base_url + document["url"]
+
+
+@dataclass
+class Portal:
+    name: str
+    config: Path
+    departments: list[Department] = field(default_factory=list)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    written: bool = False
+    departments: int = 0
+    documents: int = 0
+    pages: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+def load(config: Path, today: dt.date) -> tuple[Portal, list[Finding]]:
+    """portal.yml and every department's manifest; what cannot be read becomes a finding."""
+    display = config.name
+    try:
+        text = config.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise PortalError(f"{display} 无法读取：{error}") from error
+    if not isinstance(data, dict) or not isinstance(data.get("departments"), list) or not data.get("name"):
+        raise PortalError(f"{display} 应写明 name（平台名称）和 departments（各部门：name 和 site，site 为该部门生成的网站目录）。")
+    lines = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.match(r"\s*-\s*name:\s*(.+?)\s*$", line)
+        if match:
+            lines.setdefault(match[1].strip("\"'"), number)
+    portal = Portal(name=str(data["name"]), config=config, today=today)
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for position, item in enumerate(data["departments"], 1):
+        if not isinstance(item, dict) or not item.get("name") or not item.get("site"):
+            findings.append(Finding(display, 1, "portal-department", ERROR,
+                                    f"departments 第 {position} 项应写明 name（部门名称）和 site（该部门生成的网站目录）。"))
+            continue
+        name = str(item["name"])
+        line = lines.get(name, 1)
+        if name in seen:
+            findings.append(Finding(display, line, "portal-department", ERROR, f"部门“{name}”列了两次。请删除重复的一项。"))
+            continue
+        seen.add(name)
+        site = (config.parent / str(item["site"])).resolve()
+        slug = f"d{position:03d}"
+        department = Department(name=name, slug=slug, site=site, line=line)
+        department.manifest, problem = _read_manifest(site)
+        if problem:
+            findings.append(Finding(display, line, "portal-manifest", ERROR, f"部门“{name}”：{problem}"))
+        else:
+            department.base_url = department.manifest["site"]["base_url"]
+            findings += _manifest_age(department, display)
+        portal.departments.append(department)
+    return portal, findings
+
+
+def _read_manifest(site: Path) -> tuple[dict | None, str | None]:
+    path = site / column_manifest.NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, (f"{path} 不存在。请确认 site 指向该部门 gongkai build 生成的网站目录（含 {column_manifest.NAME}），"
+                      "并用当前版本的 gongkai 重新生成。")
+    except (OSError, ValueError) as error:
+        return None, f"{path} 无法读取（{error}）。请让该部门重新生成网站。"
+    if data.get("format") != column_manifest.FORMAT or data.get("version") != column_manifest.VERSION:
+        return None, (f"{path} 的格式版本（{data.get('version')}）与本平台（{column_manifest.VERSION}）不同。"
+                      "请用同一版本的 gongkai 生成各部门网站和平台。")
+    return data, None
+
+
+def _manifest_age(department: Department, display: str) -> list[Finding]:
+    """A manifest older than the pages beside it: the site was changed after its build (by hand, or a
+    partial upload), so what the portal shows of it may be out of date."""
+    try:
+        written = (department.site / column_manifest.NAME).stat().st_mtime
+        newest = max((p.stat().st_mtime for p in department.site.glob("*/index.html")), default=written)
+    except OSError:
+        return []
+    if newest > written + 1:
+        return [Finding(display, department.line, "portal-manifest-stale", WARNING,
+                        f"部门“{department.name}”网站中的页面比其 {column_manifest.NAME} 更新，平台显示的信息可能已过时。"
+                        "请让该部门用 gongkai build 重新生成并整体发布网站。")]
+    return []
+
+
+# --- checks across departments ------------------------------------------------------------------
+
+def check(portal: Portal) -> list[Finding]:
+    """Findings that no single column can see: the same 文号 or 索引号 in two departments, a document
+    citing another department's repealed or expired document, a missing annual report for last year.
+    They are warnings: the portal office reports them to the departments, whose columns are theirs to
+    correct, and the portal is still built (`--strict` makes them fail a CI job)."""
+    display = portal.config.name
+    findings: list[Finding] = []
+    by_doc_no: dict[str, list[tuple[Department, dict]]] = {}
+    by_index_no: dict[str, list[tuple[Department, dict]]] = {}
+    for department in portal.departments:
+        for document in department.documents:
+            if document.get("doc_no"):
+                by_doc_no.setdefault(document["doc_no"], []).append((department, document))
+            if document.get("index_no"):
+                by_index_no.setdefault(document["index_no"], []).append((department, document))
+    for label, table, rule in (("文号", by_doc_no, "portal-duplicate-doc-no"), ("索引号", by_index_no, "portal-duplicate-index-no")):
+        for value, holders in sorted(table.items()):
+            owners = sorted({d.name for d, _ in holders})
+            if len(owners) > 1:
+                department = next(d for d, _ in holders)
+                findings.append(Finding(display, department.line, rule, WARNING,
+                                        f"{label}“{value}”同时出现在{'、'.join(owners)}："
+                                        + "；".join(f"{d.name}《{doc['title']}》" for d, doc in holders)
+                                        + f"。{label}应唯一，请核对后更正其中一方。"))
+    for department in portal.departments:
+        for document in department.documents:
+            for cited in document.get("cites", []):
+                # A cite is read with the words before it ("现转发测甲发〔2024〕1号"): the 文号 is its longest known ending.
+                cited = next((cited[k:] for k in range(len(cited)) if cited[k:] in by_doc_no), cited)
+                for other, target in by_doc_no.get(cited, []):
+                    status = (target.get("validity") or {}).get("status")
+                    if other is not department and status in REPEALED:
+                        findings.append(Finding(display, department.line, "portal-cites-invalid", WARNING,
+                                                f"{department.name}《{document['title']}》引用了{other.name}的{cited}"
+                                                f"《{target['title']}》，该文件{'已失效' if status == '失效' else status}"
+                                                f"（{(target.get('validity') or {}).get('since') or ''}起）。"
+                                                "请核对引用是否仍然成立，必要时改为引用现行有效的文件。"))
+    last_year = portal.today.year - 1
+    for department in portal.departments:
+        if department.manifest is None:
+            continue
+        years = {d.get("year") for d in department.documents if d.get("kind") == "annual_report"}
+        due = dt.date(portal.today.year, 1, 31)
+        if last_year not in years and portal.today > due:
+            findings.append(Finding(display, department.line, "portal-annual-report-missing", WARNING,
+                                    f"部门“{department.name}”没有发布 {last_year} 年政府信息公开工作年度报告"
+                                    f"（应于 {due.isoformat()} 前发布）。请督促该部门发布。"))
+    return findings
+
+
+# --- building -----------------------------------------------------------------------------------
+
+def build(config: Path, out: Path, today: dt.date, layouts: Path) -> Result:
+    """Check the departments and, when there is no error, write the portal atomically into `out`."""
+    from gen.build import write
+    portal, findings = load(config, today)
+    findings += check(portal)
+    result = Result(findings=sorted_findings(findings), departments=len(portal.departments),
+                    documents=sum(len(d.documents) for d in portal.departments))
+    if result.errors:
+        return result
+    write.recover(out)
+    staging = write.begin(out)
+    try:
+        writer = write.Writer(staging)
+        outputs = _pages(portal, layouts) + _static(layouts)
+        for output in outputs:
+            writer.write(output)
+        _search(portal, staging)
+        result.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+        write.swap(staging, out)
+    except BaseException:
+        write.discard(staging)
+        raise
+    result.written = True
+    return result
+
+
+def _environment(layouts: Path):
+    import jinja2
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(layouts / "portal"), str(layouts)]),
+                             autoescape=jinja2.select_autoescape(["html", "xml"]), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+def _url_for(depth: int):
+    prefix = "../" * depth
+    return lambda target: prefix + target
+
+
+def _pages(portal: Portal, layouts: Path) -> list[Output]:
+    env = _environment(layouts)
+    outputs = []
+
+    def page(path: str, template: str, title: str, **context) -> None:
+        depth = path.count("/")
+        html = env.get_template(template).render(portal=portal, title=title, url=_url_for(depth), **context)
+        outputs.append(Output(path, data=html.encode("utf-8")))
+    newest = []
+    for department in portal.departments:
+        documents = sorted(department.documents, key=lambda d: (d.get("published") or "", d["id"]), reverse=True)
+        newest.append((department, documents[:NEWEST]))
+    library = []
+    for department in portal.departments:
+        normative = [d for d in department.documents if d.get("kind") == "normative"]
+        current = [d for d in normative if (d.get("validity") or {}).get("status") == CURRENT]
+        ended = [d for d in normative if (d.get("validity") or {}).get("status") in REPEALED]
+        library.append((department, current, ended))
+        page(f"{LIBRARY}/{department.slug}/index.html", "portal_department.html", f"{department.name}规范性文件",
+             department=department, current=current, ended=ended)
+    page("index.html", "portal_home.html", portal.name, newest=newest, library=library)
+    page(f"{LIBRARY}/index.html", "portal_library.html", "政策文件库", library=library)
+    page("search/index.html", "portal_search.html", "全平台搜索")
+    return outputs
+
+
+def _static(layouts: Path) -> list[Output]:
+    static = layouts / "static"
+    return [Output("static/" + p.relative_to(static).as_posix(), source=p) for p in sorted(static.rglob("*")) if p.is_file()]
+
+
+def _search(portal: Portal, staging: Path) -> None:
+    """Every department's index shards linked into `pagefind/<department>/`, and one list of them
+    with every page's filters (a 部门 filter first) for layouts/static/search.js."""
+    target = staging / SEARCH
+    shards: list[str] = []
+    sites: list[str] = []
+    facets: dict[str, list[str]] = {DEPARTMENT_FACET: [d.name for d in portal.departments]}
+    pages: list[tuple] = []
+    for number, department in enumerate(portal.departments):
+        search = (department.manifest or {}).get("search")
+        if not search:
+            continue
+        source = department.site / search["bundle"]
+        try:
+            facts = json.loads((department.site / search["facts"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        names = [f for f, _ in facts["facets"]]
+        for name, values in facts["facets"]:
+            known = facets.setdefault(name, [])
+            known += [v for v in values if v not in known]
+        offset = len(shards)
+        for shard in facts["shards"]:
+            shutil.copytree(source / shard, target / department.slug / shard, copy_function=_link)
+            shards.append(f"{department.slug}/{shard}")  # a department's shard names end with "/"
+            sites.append(department.base_url)
+        for page_id, excerpt, filters, shard, *date in facts["pages"]:
+            values = {DEPARTMENT_FACET: [department.name]}
+            for f, indices in enumerate(filters):
+                values[names[f]] = [facts["facets"][f][1][i] for i in indices]
+            pages.append((date[0] if date else "", page_id, excerpt, values, offset + shard, number))
+    if not shards:
+        return
+    _link(target / shards[0] / "pagefind.js", target / "pagefind.js")  # Pagefind's script: the same in every shard
+    pages.sort(key=lambda page: (not page[0], tuple(-ord(c) for c in page[0]), page[5], page[1]))  # newest first, as a column's
+    order = list(facets)
+    index_of = {name: {v: i for i, v in enumerate(values)} for name, values in facets.items()}
+    data = {"shards": shards, "sites": sites, "facets": [[name, facets[name]] for name in order],
+            "pages": [[page_id, excerpt, [sorted(index_of[name][v] for v in values.get(name, [])) for name in order], shard, date]
+                      for date, page_id, excerpt, values, shard, _ in pages]}
+    (target / FACTS).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def _link(source: Path | str, target: Path | str) -> None:
+    """Hard-link a department's index file into the portal (a copy where links cannot be made)."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+

@@ -1,0 +1,218 @@
+"""A portal over 20 departments' columns, each built on its own (as its own CI job would), built from
+their published sites only: the 政策文件库 counts equal the sum of the departments' 现行有效 lists,
+planted cross-department defects are reported, and a search in Chromium on the portal finds every
+department's documents, linking to the department's own pages."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ORG, PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes, write_site
+from gen import portal
+
+STEMS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+"""One character per department, in its documents' titles: a search for it finds that department alone."""
+
+SITE = """\
+name: {name}
+base_url: https://d{n:02d}.example.gov.cn/xxgk/
+org_code: "{org}"
+footer: {{sponsor: {name}, site_code: "34152400{n:02d}", icp: 皖ICP备00000000号, police: 皖公网安备 00000000000000号, address: 测试县人民路{n}号, phone: 0564-12345{n:02d}}}
+topics: [综合政务, 社会保障, 就业创业]
+columns:
+  - {{id: normative, title: 行政规范性文件, folder: normative, kind: normative}}
+  - {{id: interpretation, title: 政策解读, folder: interpretation, kind: interpretation}}
+  - {{id: news, title: 工作动态, folder: news, kind: article}}
+  - {{id: annual-report, title: 政府信息公开年报, folder: annual-report, kind: annual_report}}
+annual_reports_since: 2025
+rules: {{}}
+"""
+
+
+def _normative(stem: str, n: int, number: int, year: int, doc_no: str, extra: str = "") -> dict:
+    folder = f"normative/{year}/d{number}"
+    return {
+        f"interpretation/{year}/j{number}.md": doc(f"""
+            title: {stem}字号就业补贴办法（第{number}版）解读
+            index_no: "{ORG}/{year}-{n:02d}{number + 500:03d}"
+            published: {year}-03-02
+            interprets: {folder}
+            drafter: 就业股
+            forms: [文字, 简明问答]""", "补贴面向登记失业的人员，申请人带身份证到窗口办理，十个工作日内到账。\n"),
+        f"{folder}/index.md": doc(f"""
+            title: {stem}字号就业补贴办法（第{number}版）
+            index_no: "{ORG}/{year}-{n:02d}{number:03d}"
+            published: {year}-03-02
+            written: {year}-03-01
+            doc_no: {doc_no}
+            topic: 就业创业
+            valid_from: {year}-03-02
+            valid_until: {year + 5}-03-01
+            drafter: 就业股
+            {extra}""", f"第一条 为做好{stem}字号就业补贴工作，制定本办法。\n"),
+        f"{folder}/a.pdf": PDF_BYTES,
+        f"{folder}/a.docx": docx_bytes(f"{stem}字号就业补贴办法"),
+    }
+
+
+def _department(n: int, stem: str) -> dict:
+    """A small column: a repealed and a current normative document, news, and last year's annual report
+    (department 4 has none: a planted defect)."""
+    files = {}
+    files.update(_normative(stem, n, 1, 2024, f"测{stem}发〔2024〕1号"))
+    files.update(_normative(stem, n, 2, 2026, f"测{stem}发〔2026〕2号", "repeals: [normative/2024/d1]"))
+    files[f"news/2026/n{n}.md"] = doc(f"""
+        title: {stem}字号局召开就业工作会议
+        index_no: "{ORG}/2026-{n:02d}900"
+        published: 2026-05-06
+        topic: 就业创业""", f"会议部署了{stem}字号就业工作。\n")
+    if n != 4:
+        files["annual-report/report-2025.md"] = doc(f"""
+            title: {stem}字号局2025年政府信息公开工作年度报告
+            index_no: "{ORG}/2026-{n:02d}800"
+            published: 2026-01-20
+            topic: 综合政务
+            year: 2025""", "一、总体情况\n\n本年度依法公开政府信息。\n")
+    return files
+
+
+@pytest.fixture(scope="module")
+def departments(tmp_path_factory):
+    """20 departments, each built separately into its own site folder; three planted defects across them."""
+    root = tmp_path_factory.mktemp("departments")
+    sites = []
+    for n, stem in enumerate(STEMS, 1):
+        files = _department(n, stem)
+        if n == 2:  # the same 文号 as department 1's current document
+            files.update(_normative(stem, n, 3, 2026, "测甲发〔2026〕2号"))
+        if n == 3:  # cites department 1's repealed document
+            files["news/2026/cite.md"] = doc(f"""
+                title: {stem}字号局转发通知
+                index_no: "{ORG}/2026-{n:02d}901"
+                published: 2026-06-01
+                topic: 就业创业""", "现转发测甲发〔2024〕1号，请遵照执行。\n")
+        site_yml = SITE.format(name=f"测试县{stem}字号局", n=n, org=ORG)
+        if n == 4:  # its own column does not ask for annual reports: only the portal sees last year's missing
+            site_yml = site_yml.replace("annual_reports_since: 2025\n", "")
+        content = write_site(root / f"d{n:02d}", files, site_yml=site_yml)
+        result = build(content, root / f"d{n:02d}" / "site")
+        assert result.written, [f"{f.file}:{f.line} {f.message}" for f in result.findings if f.severity == "error"]
+        sites.append((f"测试县{stem}字号局", f"d{n:02d}/site"))
+    config = root / "portal.yml"
+    config.write_text("name: 测试市政府信息公开平台\ndepartments:\n" + "".join(
+        f"  - name: {name}\n    site: {site}\n" for name, site in sites), encoding="utf-8")
+    return root, config
+
+
+@pytest.fixture(scope="module")
+def built(departments):
+    root, config = departments
+    out = root / "portal"
+    result = portal.build(config, out, TODAY, ROOT / "layouts")
+    return root, out, result
+
+
+def test_each_department_publishes_a_manifest_of_its_public_documents(departments):
+    root, _ = departments
+    data = json.loads((root / "d01" / "site" / "gongkai-manifest.json").read_text(encoding="utf-8"))
+    assert data["format"] == "gongkai-manifest" and data["version"] == 1
+    assert data["site"]["base_url"] == "https://d01.example.gov.cn/xxgk/"
+    assert data["search"] == {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json"}
+    by_id = {d["id"]: d for d in data["documents"]}
+    assert by_id["normative/2024/d1"]["validity"]["status"] == "已废止"
+    assert by_id["normative/2024/d1"]["validity"]["by"] == "normative/2026/d2"
+    assert by_id["normative/2026/d2"]["repeals"] == ["normative/2024/d1"]
+    assert by_id["normative/2026/d2"]["url"] == "normative/2026/d2/"
+
+
+def test_the_portal_is_built_and_its_library_counts_the_departments_lists(built):
+    root, out, result = built
+    assert result.written and result.departments == 20
+    current = sum(len(re.findall(r'<td data-label="有效性" class="nowrap">现行有效</td>',
+                                 (root / f"d{n:02d}" / "site" / "catalogue" / "current" / "index.html").read_text(encoding="utf-8")))
+                  for n in range(1, 21))
+    library = (out / "library" / "index.html").read_text(encoding="utf-8")
+    total = re.search(r'<th scope="row">合计</th><td class="num" data-label="现行有效">(\d+)</td>', library)
+    assert current == 21 and int(total[1]) == current  # department 2 has one more
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "https://d07.example.gov.cn/xxgk/normative/2026/d2/" in home  # newest documents link to the department's pages
+
+
+def test_cross_department_defects_are_reported(built):
+    _, _, result = built
+    by_rule = {}
+    for finding in result.findings:
+        by_rule.setdefault(finding.rule, []).append(finding.message)
+    assert any("测甲发〔2026〕2号" in m and "测试县乙字号局" in m for m in by_rule["portal-duplicate-doc-no"])
+    assert any("测试县丙字号局" in m and "测甲发〔2024〕1号" in m and "已废止" in m for m in by_rule["portal-cites-invalid"])
+    assert [m for m in by_rule["portal-annual-report-missing"]] == [
+        "部门“测试县丁字号局”没有发布 2025 年政府信息公开工作年度报告（应于 2026-01-31 前发布）。请督促该部门发布。"]
+    assert len(by_rule["portal-cites-invalid"]) == 1 and len(by_rule["portal-duplicate-doc-no"]) == 1
+    assert "portal-duplicate-index-no" not in by_rule
+
+
+def test_a_portal_refuses_a_department_without_a_manifest(departments, tmp_path):
+    root, _ = departments
+    config = tmp_path / "portal.yml"
+    config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n"
+                      f"  - name: 乙局\n    site: {tmp_path / 'nowhere'}\n", encoding="utf-8")
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert not result.written and not (tmp_path / "out").exists()
+    assert [f.line for f in result.findings if f.rule == "portal-manifest"] == [5]
+
+
+@pytest.fixture(scope="module")
+def portal_server(built):
+    yield from serving(built[1])
+
+
+def test_one_search_finds_every_departments_documents(browser, portal_server, built):  # noqa: F811
+    root, _, _ = built
+    page = browser.new_page()
+    try:
+        for n, stem in enumerate(STEMS, 1):
+            page.goto(portal_server + f"search/index.html?q={stem}字号")
+            page.locator("#search-status", has_text="找到").wait_for(timeout=20000)
+            while page.locator("#search-more").is_visible():
+                page.locator("#search-more").click()
+            links = page.eval_on_selector_all("#search-results h3 a", "links => links.map(a => a.href)")
+            published = [d for d in json.loads((root / f"d{n:02d}" / "site" / "gongkai-manifest.json").read_text(
+                encoding="utf-8"))["documents"]]  # every title holds the department's character
+            assert len(links) == len(published) > 4, (stem, links)
+            assert all(link.startswith(f"https://d{n:02d}.example.gov.cn/xxgk/") for link in links), links
+        department = page.locator("#search-facets fieldset", has_text="部门")
+        assert department.locator("li").count() == 20
+    finally:
+        page.close()
+
+
+from test_browser import browser, serving  # noqa: E402,F401,F811  (fixture)
+
+
+@pytest.mark.parametrize("target, path", [("portal-github", ".github/workflows/portal.yml"), ("portal-gitlab", ".gitlab-ci.yml")])
+def test_init_ci_writes_the_portals_collecting_job(tmp_path, monkeypatch, target, path):
+    """The portal's repository (no content/) gets a job that fetches each department's published site
+    and runs gongkai portal; its fetching script is valid Python."""
+    import ast
+    import textwrap
+    import yaml
+    from gen import cli
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init-ci", target]) == 0
+    text = (tmp_path / path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if target == "portal-github":
+        runs = [step.get("run", "") for step in data["jobs"]["build"]["steps"]]
+        assert "gongkai portal --format github" in runs
+        script = next(run for run in runs if "gongkai-site" in run)
+    else:
+        assert "gongkai portal --out public" in data["portal"]["script"]
+        script = next(line for line in data["portal"]["script"] if "jobs/artifacts" in line)
+    code = textwrap.dedent(script.split("<<'PY'\n", 1)[1].rsplit("PY", 1)[0])
+    ast.parse(code)
+    department = (ROOT / "gen" / "data" / "ci" / "github-actions.yml").read_text(encoding="utf-8")
+    steps = yaml.safe_load(department)["jobs"]["build"]["steps"]
+    assert {"name": "gongkai-site", "path": "site/", "retention-days": 30} in [s.get("with") for s in steps]
