@@ -19,8 +19,10 @@ FORMAT = "gongkai-manifest"
 VERSION = 1
 """Raised when a field changes meaning or goes away; new fields may appear within a version."""
 
-_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\s*\d{1,4}\s*号")
-"""A 文号 as it is cited inside a text: 示人社发〔2023〕3号."""
+_DOC_NO = re.compile(r"[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\s*\d{1,4}\s*号")
+"""The year and number of a 文号 as it is cited inside a text (〔2023〕3号); the organ's abbreviation is
+the run of 汉字 before it (示人社发), found by `cited_doc_nos`."""
+_HAN = re.compile(r"[\u4e00-\u9fff]{1,12}$")
 
 
 def _date(day: dt.date | None) -> str | None:
@@ -34,7 +36,10 @@ def cited_doc_nos(doc: Document) -> list[str]:
     own = getattr(doc, "doc_no", None)
     found: list[str] = []
     for match in _DOC_NO.finditer(text):
-        value = re.sub(r"\s+", "", match[0])
+        organ = _HAN.search(text, max(0, match.start() - 12), match.start())
+        if organ is None:
+            continue
+        value = organ[0] + re.sub(r"\s+", "", match[0])
         if value != own and value not in found:
             found.append(value)
     return found
@@ -72,5 +77,5 @@ def manifest(site: Site, search: bool) -> Output:
         "search": {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json"} if search else None,
         "documents": [entry(site, doc) for doc in sorted(site.public_documents, key=lambda d: d.id) if site.is_public(doc)],
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return Output(NAME, data=text.encode("utf-8"))

@@ -235,9 +235,12 @@ class Chrome(dict):
 class Renderer:
     """Holds the Jinja environment and the per-site views computed once."""
 
-    def __init__(self, site: Site, layouts: Path, search: bool = True, env: jinja2.Environment | None = None):
+    def __init__(self, site: Site, layouts: Path, search: bool = True, env: jinja2.Environment | None = None,
+                 manifest: bool = True):
+        """`manifest`: whether the site publishes `gongkai-manifest.json` (not the preview, which no portal reads)."""
         self.site = site
         self.search = search
+        self.manifest = manifest
         self.config = site.config
         self.env = env or environment(layouts)
         self.layouts = layouts
@@ -712,7 +715,7 @@ def plan_job(r: Renderer, job: Job, only: set[str] | None = None) -> list[Page |
         return [r.sitemap_xml(sitemap_entries(site))]
     if what == "manifest":
         from gen.manifest import manifest
-        return [manifest(site, r.search)]
+        return [manifest(site, r.search)] if r.manifest else []
     if what == "files":
         outputs = [Output(asset.rel, source=asset.location, stamp=asset.stamp) for asset in site.publication.assets]
         static = r.layouts / "static"

@@ -17,8 +17,10 @@ NORMATIVE = "normative/2023/rs-2023-3/index.md"
 
 
 def _files(folder: Path) -> dict[str, bytes]:
+    # The preview has its own search index, and no manifest (no portal reads a preview).
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+            and p.name != "gongkai-manifest.json"}
 
 
 def _same_as_clean_build(content: Path, preview: Path, tmp: Path) -> None:

@@ -295,10 +295,10 @@ def _cut_downloads(site: Site, cut: list[Path]) -> list[Finding]:
 
 
 def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None, env=None,
-                     mentions: bool = False):
+                     mentions: bool = False, manifest: bool = True):
     """Render every page into a new staging folder, on every core; return it, what was done and
     what `first` returned (see `parallel.work_queue`: work this process does while children render;
-    `mentions`: see `incremental.render_or_reuse`).
+    `mentions`: see `incremental.render_or_reuse`; `manifest`: see `render.Renderer`).
 
     Pages whose key equals the one recorded for the previous output are hard-linked from it
     instead of rendered (see `incremental`).
@@ -307,7 +307,7 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     from gen.build import parallel
     from gen import render
     from gen.build import write
-    renderer = render.Renderer(site, layouts, search, env)  # templates compiled once, before forking
+    renderer = render.Renderer(site, layouts, search, env, manifest)  # templates compiled once, before forking
     previous = previous or incremental.Record()
     frame = incremental.frame_key(renderer, (search,))
     staging = write.begin(out)

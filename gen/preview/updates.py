@@ -102,7 +102,7 @@ class Preview:
             self.loader_findings = findings
             previous = self.record if self.record.folder is not None else incremental.load(self.cache, self.out)
             staging, tally, _ = pipeline.render_and_write(site, self.layouts, self.search, self.out, previous,
-                                                           mentions=True)
+                                                           mentions=True, manifest=False)
             try:
                 pagefind = self.out / "pagefind"
                 if pagefind.is_dir():  # the old index serves until the new one is ready
@@ -113,7 +113,7 @@ class Preview:
                 write.discard(staging)
                 raise
             self.site = site
-            self.renderer = render.Renderer(site, self.layouts, self.search)
+            self.renderer = render.Renderer(site, self.layouts, self.search, manifest=False)
             self.code = incremental.code_key(self.layouts)
             self.identity = incremental.identity_key(site)
             self.frame = incremental.frame_key(self.renderer, (self.search,), self.code, self.identity)
