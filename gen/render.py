@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
+from gen import PACKAGE
 from gen.content import markdown
 from gen.content.config import Column
 from gen.model.document import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
@@ -192,14 +193,26 @@ def url_path(value) -> str:
     return quote(xml_text(value), safe="/-._~!$&'()*+,;=:@")
 
 
+def packaged_layouts() -> Path | None:
+    """The templates gongkai ships: beside the package in a checkout or an editable install, else
+    where a wheel puts them (None if neither is there)."""
+    import sys
+    for folder in (PACKAGE.parent / "layouts", Path(sys.prefix) / "share" / "gongkai" / "layouts"):
+        if (folder / "base.html").is_file():
+            return folder
+    return None
+
+
 def environment(layouts: Path) -> jinja2.Environment:
     """The Jinja environment of a layouts folder, every template compiled.
 
     Compiled before forking, forked workers inherit the templates instead of each compiling its
     own; the build compiles them while the parse stage's children read the files.
     """
+    # A column's own layouts/ first; a template it does not have (one a newer gongkai added) from the packaged ones.
+    folders = [str(layouts)] + [str(p) for p in [packaged_layouts()] if p is not None and p.resolve() != layouts.resolve()]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts)),
+        loader=jinja2.FileSystemLoader(folders),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

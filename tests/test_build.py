@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import shutil
 import re
 from pathlib import Path
 
@@ -651,3 +652,19 @@ def test_the_previous_site_is_deleted_in_the_background_and_leftovers_are_cleare
         time.sleep(0.05)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
     assert mine.read_text(encoding="utf-8") == "编辑的笔记"
+
+
+def test_a_columns_own_layouts_missing_a_newer_template_still_build(tmp_path):
+    """A bureau that copied layouts/ from an older gongkai lacks templates added since (subscribe.html):
+    those come from the packaged layouts, its own templates still win."""
+    content = write_site(tmp_path, dict(SMALL))
+    own = tmp_path / "layouts"
+    shutil.copytree(ROOT / "layouts", own)
+    (own / "subscribe.html").unlink()
+    base = (own / "base.html").read_text(encoding="utf-8")
+    (own / "base.html").write_text(base.replace("跳到正文", "跳到本局正文"), encoding="utf-8")
+    out = tmp_path / "site"
+    assert pipeline.build(pipeline.Options(content=content, out=out, today=TODAY, search=False,
+                                           layouts=pipeline.default_layouts(content))).written
+    page = (out / "subscribe" / "index.html").read_text(encoding="utf-8")
+    assert "订阅地址" in page and "跳到本局正文" in page

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from gen import PACKAGE, rules
+from gen import rules
 from gen.content import sources
 from gen.content.config import load_config
 from gen.findings import WARNING, Finding, count, sorted_findings
@@ -326,14 +326,13 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
 
 
 def default_layouts(content: Path) -> Path:
+    """The column's own `layouts/` beside content/, else the packaged templates."""
+    from gen.render import packaged_layouts
     beside = content.resolve().parent / "layouts"
     if (beside / "base.html").is_file():
         return beside
-    source = PACKAGE.parent / "layouts"  # a checkout or an editable install
-    if (source / "base.html").is_file():
-        return source
     import sys
-    return Path(sys.prefix) / "share" / "gongkai" / "layouts"  # a wheel
+    return packaged_layouts() or Path(sys.prefix) / "share" / "gongkai" / "layouts"
 
 
 @dataclass
