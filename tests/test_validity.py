@@ -16,10 +16,15 @@ def normative(n: int, published: str, extra: str = "", valid_from: str | None = 
 
 
 def load(files: dict, today: dt.date = TODAY):
+    """The site model of `files` (the folder is removed once loaded: the model keeps what it needs)."""
+    import shutil
     import tempfile
     from pathlib import Path
-    content = write_site(Path(tempfile.mkdtemp(prefix="gongkai-validity-")), files)
-    site, findings = pipeline.load_site(content, today)
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-validity-"))
+    try:
+        site, findings = pipeline.load_site(write_site(folder, files), today)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     assert site is not None and not [f for f in findings if f.severity == "error"], findings
     return site
 
