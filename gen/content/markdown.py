@@ -391,11 +391,37 @@ def render(body: Body, rewrite: Callable[[str], str]) -> str:
         return ""
     html = pyromark.html(body.source, options=_OPTIONS)
     clean = html if "<" not in body.source and _already_safe(html) else sanitize(html)
+    if "<table" in clean:
+        clean = _TABLE.sub(_cards_if_wide, clean)
     if not body.may_have_markup() or ('href="' not in clean and 'src="' not in clean):
         return clean  # no link or image to rewrite (most bodies)
     clean = _link_images(clean)
     return _URL_ATTRIBUTE.sub(
         lambda m: m[1] + html_lib.escape(rewrite(html_lib.unescape(m[2])), quote=True) + m[3], clean)
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.S)
+_BODY_CELL = re.compile(r"<td([^>]*)>")
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+WIDE_TABLE = 5
+"""Columns from which a body table becomes labelled cards on a phone (fewer fit across 360 px)."""
+
+
+def _cards_if_wide(match: re.Match) -> str:
+    """A table of `WIDE_TABLE` columns or more, with a header row, marked to read as labelled cards on a
+    phone (`data cards`, each cell labelled with its column's header), like the column's own lists."""
+    inner = match[1]
+    head, _, rest = inner.partition("</thead>")
+    headers = [html_lib.escape(re.sub(r"<[^>]+>", "", html_lib.unescape(h)).strip(), quote=True)
+               for h in _HEADER_CELL.findall(head)]
+    if len(headers) < WIDE_TABLE or not rest:
+        return match[0]
+
+    def label_row(row: re.Match) -> str:
+        cells = iter(headers)
+        return "<tr>" + _BODY_CELL.sub(lambda cell: f'<td{cell[1]} data-label="{next(cells, "")}">', row[1]) + "</tr>"
+    return '<table class="data cards">' + head + "</thead>" + _ROW.sub(label_row, rest) + "</table>"
 
 
 _IMAGE_OR_LINK = re.compile(r"<a\b[^>]*>|</a>|<img\b[^>]*>")
