@@ -26,6 +26,7 @@ from gen.findings import ERROR, WARNING, Finding, sorted_findings
 from gen.output import Output
 
 CONFIG = "portal.yml"
+"""The portal's configuration file, by default in the folder the command runs in."""
 SEARCH = "pagefind"
 FACTS = "gongkai-search.json"
 DEPARTMENT_FACET = "部门"
@@ -132,9 +133,13 @@ def _read_manifest(site: Path) -> tuple[dict | None, str | None]:
                       "并用当前版本的 gongkai 重新生成。")
     except (OSError, ValueError) as error:
         return None, f"{path} 无法读取（{error}）。请让该部门重新生成网站。"
-    if data.get("format") != column_manifest.FORMAT or data.get("version") != column_manifest.VERSION:
-        return None, (f"{path} 的格式版本（{data.get('version')}）与本平台（{column_manifest.VERSION}）不同。"
+    if not isinstance(data, dict) or data.get("format") != column_manifest.FORMAT or data.get("version") != column_manifest.VERSION:
+        return None, (f"{path} 的格式版本（{data.get('version') if isinstance(data, dict) else '?'}）与本平台（{column_manifest.VERSION}）不同。"
                       "请用同一版本的 gongkai 生成各部门网站和平台。")
+    base_url = (data.get("site") or {}).get("base_url") or ""
+    if not re.match(r"https?://[^\s\"'<>]+/$", base_url):
+        # Every link of the portal to the department's pages starts with it.
+        return None, f"{path} 中的网站地址（base_url）“{base_url}”不是 http:// 或 https:// 开头、以 / 结尾的地址。请检查该部门的 site.yml。"
     return data, None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -216,3 +217,18 @@ def test_init_ci_writes_the_portals_collecting_job(tmp_path, monkeypatch, target
     department = (ROOT / "gen" / "data" / "ci" / "github-actions.yml").read_text(encoding="utf-8")
     steps = yaml.safe_load(department)["jobs"]["build"]["steps"]
     assert {"name": "gongkai-site", "path": "site/", "retention-days": 30} in [s.get("with") for s in steps]
+
+
+def test_a_manifest_whose_address_is_not_a_web_address_is_refused(departments, tmp_path):
+    """Every portal link to a department's pages starts with its manifest's base_url: a `javascript:`
+    or otherwise odd address never reaches a page."""
+    root, _ = departments
+    site = tmp_path / "site"
+    shutil.copytree(root / "d01" / "site", site)
+    data = json.loads((site / "gongkai-manifest.json").read_text(encoding="utf-8"))
+    data["site"]["base_url"] = "javascript:alert(1)//"
+    (site / "gongkai-manifest.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    config = tmp_path / "portal.yml"
+    config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {site}\n", encoding="utf-8")
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert not result.written and [f.rule for f in result.findings] == ["portal-manifest"]
