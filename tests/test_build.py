@@ -668,3 +668,19 @@ def test_a_columns_own_layouts_missing_a_newer_template_still_build(tmp_path):
                                            layouts=pipeline.default_layouts(content))).written
     page = (out / "subscribe" / "index.html").read_text(encoding="utf-8")
     assert "订阅地址" in page and "跳到本局正文" in page
+
+
+def test_pool_workers_end_quietly_under_the_previews_signal_handlers():
+    """The preview turns SIGTERM into KeyboardInterrupt; pools forked after that (its checks) are
+    terminated when their work is done, and their workers must end without a traceback."""
+    import subprocess
+    import sys
+    code = ("import signal, sys\n"
+            "def stop(*_): raise KeyboardInterrupt()\n"
+            "signal.signal(signal.SIGTERM, stop)\n"
+            "from gen.build import parallel\n"
+            "for _ in range(30):\n"
+            "    assert parallel.fork_call(lambda: 1)() == 1\n"
+            "    assert sum(parallel.work_queue(lambda part: sum(part), list(range(500)), None, 2)[0]) == sum(range(500))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

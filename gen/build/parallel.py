@@ -114,6 +114,18 @@ _INHERITED: Callable | None = None
 """The work of the pool being forked: its workers inherit it (see `_forked_pool`)."""
 
 
+def quiet_worker(collect: bool = False) -> None:
+    """What every pool worker does first: leave Ctrl+C to the parent (which stops the pool), end
+    without a word when the pool is terminated — a worker forked after the preview turned SIGTERM
+    into KeyboardInterrupt would otherwise print a traceback — and, with `collect`, run the cycle
+    collector (a build pauses its own)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if collect:
+        gc.enable()
+
+
 def _forked_pool(processes: int, work: Callable):
     """A fork-context pool whose workers inherit `work` (called by `_call_inherited`) and the whole
     memory of this process. The objects that exist now are frozen first, so that no collector in a
@@ -122,7 +134,7 @@ def _forked_pool(processes: int, work: Callable):
     _INHERITED = work
     gc.freeze()
     try:
-        return multiprocessing.get_context("fork").Pool(processes)
+        return multiprocessing.get_context("fork").Pool(processes, initializer=quiet_worker)
     finally:
         gc.unfreeze()
         _INHERITED = None

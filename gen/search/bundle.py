@@ -16,7 +16,6 @@ and searches it as a phrase.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import html
@@ -292,7 +291,7 @@ def workers():
     without it would stay until the pool ends."""
     import multiprocessing
     from gen.build import parallel
-    return multiprocessing.get_context("fork").Pool(parallel.workers(), initializer=gc.enable)
+    return multiprocessing.get_context("fork").Pool(parallel.workers(), initializer=parallel.quiet_worker, initargs=(True,))
 
 
 @dataclass
@@ -334,7 +333,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
         if processes <= 1:
             return [_index_shard(task(*item)) for item in shards]
         own = pool is None
-        pool = pool or multiprocessing.get_context("fork").Pool(processes, initializer=gc.enable)
+        pool = pool or multiprocessing.get_context("fork").Pool(processes, initializer=parallel.quiet_worker, initargs=(True,))
         try:
             if len(shards) >= processes:
                 return pool.map(_index_shard, [task(*item) for item in shards], chunksize=1)
