@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -161,29 +160,48 @@ def _manifest_age(department: Department, display: str) -> list[Finding]:
 # --- checks across departments ------------------------------------------------------------------
 
 def check(portal: Portal) -> list[Finding]:
-    """Findings that no single column can see: the same 文号 or 索引号 in two departments, a document
-    citing another department's repealed or expired document, a missing annual report for last year.
-    They are warnings: the portal office reports them to the departments, whose columns are theirs to
-    correct, and the portal is still built (`--strict` makes them fail a CI job)."""
-    display = portal.config.name
-    findings: list[Finding] = []
-    by_doc_no: dict[str, list[tuple[Department, dict]]] = {}
-    by_index_no: dict[str, list[tuple[Department, dict]]] = {}
+    """Findings that no single column can see, one function per rule id (`CHECKS`). They are warnings:
+    the portal office reports them to the departments, whose columns are theirs to correct, and the
+    portal is still built (`--strict` makes them fail a CI job)."""
+    return [finding for rule in CHECKS for finding in rule(portal)]
+
+
+def _by(portal: Portal, key: str) -> dict[str, list[tuple[Department, dict]]]:
+    """Every department's documents by one of their fields (文号, 索引号), where they have it."""
+    table: dict[str, list[tuple[Department, dict]]] = {}
     for department in portal.departments:
         for document in department.documents:
-            if document.get("doc_no"):
-                by_doc_no.setdefault(document["doc_no"], []).append((department, document))
-            if document.get("index_no"):
-                by_index_no.setdefault(document["index_no"], []).append((department, document))
-    for label, table, rule in (("文号", by_doc_no, "portal-duplicate-doc-no"), ("索引号", by_index_no, "portal-duplicate-index-no")):
-        for value, holders in sorted(table.items()):
-            owners = sorted({d.name for d, _ in holders})
-            if len(owners) > 1:
-                department = next(d for d, _ in holders)
-                findings.append(Finding(display, department.line, rule, WARNING,
-                                        f"{label}“{value}”同时出现在{'、'.join(owners)}："
-                                        + "；".join(f"{d.name}《{doc['title']}》" for d, doc in holders)
-                                        + f"。{label}应唯一，请核对后更正其中一方。"))
+            if document.get(key):
+                table.setdefault(document[key], []).append((department, document))
+    return table
+
+
+def _duplicates(portal: Portal, key: str, label: str, rule: str) -> list[Finding]:
+    findings = []
+    for value, holders in sorted(_by(portal, key).items()):
+        owners = sorted({d.name for d, _ in holders})
+        if len(owners) > 1:
+            findings.append(Finding(portal.config.name, holders[0][0].line, rule, WARNING,
+                                    f"{label}“{value}”同时出现在{'、'.join(owners)}："
+                                    + "；".join(f"{d.name}《{doc['title']}》" for d, doc in holders)
+                                    + f"。{label}应唯一，请核对后更正其中一方。"))
+    return findings
+
+
+def duplicate_doc_no(portal: Portal) -> list[Finding]:
+    """portal-duplicate-doc-no: the same 文号 in two departments."""
+    return _duplicates(portal, "doc_no", "文号", "portal-duplicate-doc-no")
+
+
+def duplicate_index_no(portal: Portal) -> list[Finding]:
+    """portal-duplicate-index-no: the same 索引号 in two departments."""
+    return _duplicates(portal, "index_no", "索引号", "portal-duplicate-index-no")
+
+
+def cites_invalid(portal: Portal) -> list[Finding]:
+    """portal-cites-invalid: a document citing another department's repealed or expired document."""
+    by_doc_no = _by(portal, "doc_no")
+    findings = []
     for department in portal.departments:
         for document in department.documents:
             for cited in document.get("cites", []):
@@ -192,22 +210,30 @@ def check(portal: Portal) -> list[Finding]:
                 for other, target in by_doc_no.get(cited, []):
                     status = (target.get("validity") or {}).get("status")
                     if other is not department and status in REPEALED:
-                        findings.append(Finding(display, department.line, "portal-cites-invalid", WARNING,
+                        findings.append(Finding(portal.config.name, department.line, "portal-cites-invalid", WARNING,
                                                 f"{department.name}《{document['title']}》引用了{other.name}的{cited}"
                                                 f"《{target['title']}》，该文件{'已失效' if status == '失效' else status}"
                                                 f"（{(target.get('validity') or {}).get('since') or ''}起）。"
                                                 "请核对引用是否仍然成立，必要时改为引用现行有效的文件。"))
-    last_year = portal.today.year - 1
+    return findings
+
+
+def annual_report_missing(portal: Portal) -> list[Finding]:
+    """portal-annual-report-missing: a department without last year's annual report after 31 January."""
+    last_year, due = portal.today.year - 1, dt.date(portal.today.year, 1, 31)
+    findings = []
     for department in portal.departments:
-        if department.manifest is None:
+        if department.manifest is None or portal.today <= due:
             continue
         years = {d.get("year") for d in department.documents if d.get("kind") == "annual_report"}
-        due = dt.date(portal.today.year, 1, 31)
-        if last_year not in years and portal.today > due:
-            findings.append(Finding(display, department.line, "portal-annual-report-missing", WARNING,
+        if last_year not in years:
+            findings.append(Finding(portal.config.name, department.line, "portal-annual-report-missing", WARNING,
                                     f"部门“{department.name}”没有发布 {last_year} 年政府信息公开工作年度报告"
                                     f"（应于 {due.isoformat()} 前发布）。请督促该部门发布。"))
     return findings
+
+
+CHECKS = (duplicate_doc_no, duplicate_index_no, cites_invalid, annual_report_missing)
 
 
 # --- building -----------------------------------------------------------------------------------
@@ -285,6 +311,7 @@ def _static(layouts: Path) -> list[Output]:
 def _search(portal: Portal, staging: Path) -> None:
     """Every department's index shards linked into `pagefind/<department>/`, and one list of them
     with every page's filters (a 部门 filter first) for layouts/static/search.js."""
+    from gen.build import write
     target = staging / SEARCH
     shards: list[str] = []
     sites: list[str] = []
@@ -305,7 +332,7 @@ def _search(portal: Portal, staging: Path) -> None:
             known += [v for v in values if v not in known]
         offset = len(shards)
         for shard in facts["shards"]:
-            shutil.copytree(source / shard, target / department.slug / shard, copy_function=_link)
+            shutil.copytree(source / shard, target / department.slug / shard, copy_function=write.link_or_copy)
             shards.append(f"{department.slug}/{shard}")  # a department's shard names end with "/"
             sites.append(department.base_url)
         for page_id, excerpt, filters, shard, *date in facts["pages"]:
@@ -315,7 +342,7 @@ def _search(portal: Portal, staging: Path) -> None:
             pages.append((date[0] if date else "", page_id, excerpt, values, offset + shard, number))
     if not shards:
         return
-    _link(target / shards[0] / "pagefind.js", target / "pagefind.js")  # Pagefind's script: the same in every shard
+    write.link_or_copy(target / shards[0] / "pagefind.js", target / "pagefind.js")  # Pagefind's script: the same in every shard
     pages.sort(key=lambda page: (not page[0], tuple(-ord(c) for c in page[0]), page[5], page[1]))  # newest first, as a column's
     order = list(facets)
     index_of = {name: {v: i for i, v in enumerate(values)} for name, values in facets.items()}
@@ -323,13 +350,3 @@ def _search(portal: Portal, staging: Path) -> None:
             "pages": [[page_id, excerpt, [sorted(index_of[name][v] for v in values.get(name, [])) for name in order], shard, date]
                       for date, page_id, excerpt, values, shard, _ in pages]}
     (target / FACTS).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-
-
-def _link(source: Path | str, target: Path | str) -> None:
-    """Hard-link a department's index file into the portal (a copy where links cannot be made)."""
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-

@@ -152,7 +152,7 @@ def test_cross_department_defects_are_reported(built):
     assert [m for m in by_rule["portal-annual-report-missing"]] == [
         "部门“测试县丁字号局”没有发布 2025 年政府信息公开工作年度报告（应于 2026-01-31 前发布）。请督促该部门发布。"]
     assert len(by_rule["portal-cites-invalid"]) == 1 and len(by_rule["portal-duplicate-doc-no"]) == 1
-    assert "portal-duplicate-index-no" not in by_rule
+    assert "portal-duplicate-index-no" not in by_rule and "portal-manifest-stale" not in by_rule
 
 
 def test_a_portal_refuses_a_department_without_a_manifest(departments, tmp_path):
@@ -176,9 +176,16 @@ def test_one_search_finds_every_departments_documents(browser, portal_server, bu
     try:
         for n, stem in enumerate(STEMS, 1):
             page.goto(portal_server + f"search/index.html?q={stem}字号")
-            page.locator("#search-status", has_text="找到").wait_for(timeout=20000)
-            while page.locator("#search-more").is_visible():
-                page.locator("#search-more").click()
+            status = page.locator("#search-status", has_text="找到")
+            status.wait_for(timeout=60000)
+            found = int(re.search(r"找到 (\d+) 条", status.inner_text())[1])
+            # Results render a page at a time, each after its fragments load: wait for all of them.
+            for _ in range(600):  # at most 30 s
+                if page.locator("#search-results h3 a").count() >= found:
+                    break
+                if page.locator("#search-more").is_visible():
+                    page.locator("#search-more").click()
+                page.wait_for_timeout(50)
             links = page.eval_on_selector_all("#search-results h3 a", "links => links.map(a => a.href)")
             published = [d for d in json.loads((root / f"d{n:02d}" / "site" / "gongkai-manifest.json").read_text(
                 encoding="utf-8"))["documents"]]  # every title holds the department's character
@@ -232,3 +239,20 @@ def test_a_manifest_whose_address_is_not_a_web_address_is_refused(departments, t
     config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {site}\n", encoding="utf-8")
     result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
     assert not result.written and [f.rule for f in result.findings] == ["portal-manifest"]
+
+
+def test_the_same_index_number_in_two_departments_and_a_stale_manifest_are_reported(departments, tmp_path):
+    """portal-duplicate-index-no and portal-manifest-stale firing (both are silent over the 20 departments)."""
+    import os
+    root, _ = departments
+    for name in ("a", "b"):
+        shutil.copytree(root / "d01" / "site", tmp_path / name)
+    page = tmp_path / "b" / "news" / "index.html"
+    later = (tmp_path / "b" / "gongkai-manifest.json").stat().st_mtime + 60
+    os.utime(page, (later, later))  # a page changed after the build that wrote the manifest
+    config = tmp_path / "portal.yml"
+    config.write_text("name: 平台\ndepartments:\n  - name: 甲局\n    site: a\n  - name: 乙局\n    site: b\n", encoding="utf-8")
+    loaded, findings = portal.load(config, TODAY)
+    rules = [f.rule for f in findings + portal.check(loaded)]
+    assert rules.count("portal-manifest-stale") == 1 and "portal-duplicate-index-no" in rules
+    assert [f.line for f in findings if f.rule == "portal-manifest-stale"] == [5]

@@ -149,6 +149,15 @@ class Writer:
             return False
 
 
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """A file of a previous output (or a department's site) in a new one: a hard link, a copy where
+    links cannot be made (another file system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def swap(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` so that readers never see a half-written site and there is never
     a moment without a complete one: one atomic exchange of the two names where the system has it

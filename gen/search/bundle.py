@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from gen.build import write
 from gen.model.site import Site
 from gen.search.files import COMPARE_BUDGET, file_text, new_text, squeeze
 from gen.search.text import SPACE, display, index_words
@@ -183,7 +184,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
             state[name] = done
         DownloadTexts(cache).keep([p for files in downloads.values() for p in files])
     shards = sorted((name for name in state if state[name].get("pages")), key=int)
-    _link(output / shards[0] / "pagefind.js", output / "pagefind.js")
+    write.link_or_copy(output / shards[0] / "pagefind.js", output / "pagefind.js")
     write_facets(shards, state, output)
     for name in shards:
         report.pages += len(state[name]["pages"])
@@ -265,18 +266,11 @@ def _reuse(old: Path, new: Path, state: dict) -> bool:
     if not (old / "pagefind-entry.json").is_file() or state.get("entry") != _entry_digest(old):
         return False
     try:
-        shutil.copytree(old, new, copy_function=_link)
+        shutil.copytree(old, new, copy_function=write.link_or_copy)
     except OSError:
         shutil.rmtree(new, ignore_errors=True)
         return False
     return True
-
-
-def _link(source: Path | str, target: Path | str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _entry_digest(folder: Path) -> str:
@@ -369,7 +363,6 @@ _SCRATCH_PREFIX = "gongkai-search-"
 def _scratch(site_dir: Path) -> Path:
     """A new folder for Pagefind's input, held while this build runs: what a killed build left in
     `SCRATCH` is removed first (see `write.held_folder`)."""
-    from gen.build import write
     try:
         stats = os.statvfs(SCRATCH)
         usable = SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM
@@ -382,7 +375,6 @@ def _scratch(site_dir: Path) -> Path:
 
 
 def _discard_scratch(folder: Path) -> None:
-    from gen.build import write
     shutil.rmtree(folder, ignore_errors=True)
     write.release(folder)
 
