@@ -424,7 +424,7 @@ def _portal(args) -> int:
     from gen import portal
     if not args.config.is_file():
         print(f"gongkai portal: 找不到平台配置 {args.config}。请新建 portal.yml，写明 name（平台名称）和 departments"
-              "（每个部门的 name 和 site：该部门 gongkai build 生成的网站目录），或用 --config 指定。", file=sys.stderr)
+              "（每个部门的 name 和 site：该部门 gongkai build 生成的网站目录或其发布网址），或用 --config 指定。", file=sys.stderr)
         return EXIT_USAGE
     try:
         result = portal.build(args.config, args.out, args.today or dt.date.today(),
@@ -436,7 +436,8 @@ def _portal(args) -> int:
     if text:
         print(text)
     if result.written:
-        print(f"已生成平台到 {args.out}/：{result.departments} 个部门，{result.documents} 个文档，{result.pages} 个页面。")
+        fetched = f"从各部门网址下载 {result.fetched} 个文件、沿用已下载的 {result.kept} 个；" if result.fetched or result.kept else ""
+        print(f"已生成平台到 {args.out}/：{fetched}{result.departments} 个部门，{result.documents} 个文档，{result.pages} 个页面。")
     else:
         print("存在错误，未生成平台。请按上面的提示修改后重试。")
     failed = result.errors or (args.strict and any(f.severity == "warning" for f in result.findings))

@@ -74,7 +74,8 @@ def manifest(site: Site, search: bool) -> Output:
     data = {
         "format": FORMAT, "version": VERSION, "generator": f"gongkai {__version__}",
         "site": {"name": config.name, "base_url": config.base_url, "as_of": site.today.isoformat()},
-        "search": {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json"} if search else None,
+        "search": {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json", "files": "pagefind/gongkai-files.json"}
+        if search else None,
         "documents": [entry(site, doc) for doc in sorted(site.public_documents, key=lambda d: d.id) if site.is_public(doc)],
     }
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"

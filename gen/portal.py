@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from gen import manifest as column_manifest
+from gen import manifest as column_manifest, mirror
 from gen.findings import ERROR, WARNING, Finding, sorted_findings
 from gen.output import Output
 
@@ -49,6 +49,12 @@ class Department:
     line: int
     manifest: dict | None = None
     base_url: str = ""
+    address: str | None = None
+    """The web address its build is published at, when portal.yml names it so (`site` is then the local copy)."""
+    problem: str | None = None
+    """Why its build could not be fetched from `address`."""
+    fetched: int = 0
+    kept: int = 0
 
     @property
     def documents(self) -> list[dict]:
@@ -73,6 +79,9 @@ class Result:
     departments: int = 0
     documents: int = 0
     pages: int = 0
+    fetched: int = 0
+    """Files downloaded from departments named by their addresses; `kept`: those their copies had already."""
+    kept: int = 0
 
     @property
     def errors(self) -> int:
@@ -90,55 +99,95 @@ def load(config: Path, today: dt.date) -> tuple[Portal, list[Finding]]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PortalError(f"{display} 无法读取：{error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("departments"), list) or not data.get("name"):
-        raise PortalError(f"{display} 应写明 name（平台名称）和 departments（各部门：name 和 site，site 为该部门生成的网站目录）。")
-    lines = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        match = re.match(r"\s*-\s*name:\s*(.+?)\s*$", line)
-        if match:
-            lines.setdefault(match[1].strip("\"'"), number)
+        raise PortalError(f"{display} 应写明 name（平台名称）和 departments（各部门：name 和 site，site 为该部门生成的网站目录或其发布网址）。")
+    lines = _item_lines(text)
     portal = Portal(name=str(data["name"]), config=config, today=today)
     findings: list[Finding] = []
     seen: set[str] = set()
     for position, item in enumerate(data["departments"], 1):
         if not isinstance(item, dict) or not item.get("name") or not item.get("site"):
-            findings.append(Finding(display, 1, "portal-department", ERROR,
-                                    f"departments 第 {position} 项应写明 name（部门名称）和 site（该部门生成的网站目录）。"))
+            findings.append(Finding(display, lines.get(position, 1), "portal-department", ERROR,
+                                    f"departments 第 {position} 项应写明 name（部门名称）和 site（该部门生成的网站目录，或其发布网址 https://…/）。"))
             continue
         name = str(item["name"])
-        line = lines.get(name, 1)
+        line = lines.get(position, 1)
         if name in seen:
             findings.append(Finding(display, line, "portal-department", ERROR, f"部门“{name}”列了两次。请删除重复的一项。"))
             continue
         seen.add(name)
-        site = (config.parent / str(item["site"])).resolve()
+        address = str(item["site"]) if mirror.is_address(str(item["site"])) else None
+        site = mirror.folder_for(cache_for(config), address) if address else (config.parent / str(item["site"])).resolve()
         slug = f"d{position:03d}"
-        department = Department(name=name, slug=slug, site=site, line=line)
-        department.manifest, problem = _read_manifest(site)
+        portal.departments.append(Department(name=name, slug=slug, site=site, line=line, address=address))
+    findings += _fetch([d for d in portal.departments if d.address], display)
+    for department in portal.departments:
+        department.manifest, problem = (None, department.problem) if department.problem else \
+            _read_manifest(department.site, department.address)
         if problem:
-            findings.append(Finding(display, line, "portal-manifest", ERROR, f"部门“{name}”：{problem}"))
+            findings.append(Finding(display, department.line, "portal-manifest", ERROR, f"部门“{department.name}”：{problem}"))
         else:
             department.base_url = department.manifest["site"]["base_url"]
-            findings += _manifest_age(department, display)
-        portal.departments.append(department)
+            if not department.address:  # a fetched copy holds no pages to compare with
+                findings += _manifest_age(department, display)
     return portal, findings
 
 
-def _read_manifest(site: Path) -> tuple[dict | None, str | None]:
+def _item_lines(text: str) -> dict[int, int]:
+    """The line each entry of `departments` starts at, by its position from 1 (what findings point at)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    for key, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
+        if key.value == "departments" and isinstance(value, yaml.SequenceNode):
+            return {position: item.start_mark.line + 1 for position, item in enumerate(value.value, 1)}
+    return {}
+
+
+def cache_for(config: Path) -> Path:
+    """Where the copies of departments' builds fetched from their addresses are kept: beside portal.yml
+    (git-ignored, like a column's .gongkai-cache/; deleting it only makes the next run fetch everything)."""
+    return config.parent.resolve() / ".gongkai-cache" / "portal"
+
+
+def _fetch(departments: list[Department], display: str) -> list[Finding]:
+    """Bring the copy of every department named by its address up to date (a few at a time). One that
+    cannot be fetched keeps its last complete copy, with a warning; without one it is an error (by
+    `_read_manifest`: no manifest)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(department: Department) -> Finding | None:
+        try:
+            department.fetched, department.kept = mirror.fetch(department.address, department.site)
+        except mirror.MirrorError as error:
+            if (department.site / column_manifest.NAME).is_file():
+                return Finding(display, department.line, "portal-fetch", WARNING,
+                               f"部门“{department.name}”：{error}平台暂用上次下载的版本。")
+            department.problem = str(error)
+        return None
+    with ThreadPoolExecutor(4) as pool:
+        return [finding for finding in pool.map(one, departments) if finding is not None]
+
+
+def _read_manifest(site: Path, address: str | None = None) -> tuple[dict | None, str | None]:
     path = site / column_manifest.NAME
+    shown = address + column_manifest.NAME if address else path
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
+        if address:
+            return None, f"无法从 {address} 下载该部门的网站。"
         return None, (f"{path} 不存在。请确认 site 指向该部门 gongkai build 生成的网站目录（含 {column_manifest.NAME}），"
                       "并用当前版本的 gongkai 重新生成。")
     except (OSError, ValueError) as error:
-        return None, f"{path} 无法读取（{error}）。请让该部门重新生成网站。"
+        return None, f"{shown} 无法读取（{error}）。请让该部门重新生成网站。"
     if not isinstance(data, dict) or data.get("format") != column_manifest.FORMAT or data.get("version") != column_manifest.VERSION:
-        return None, (f"{path} 的格式版本（{data.get('version') if isinstance(data, dict) else '?'}）与本平台（{column_manifest.VERSION}）不同。"
+        return None, (f"{shown} 的格式版本（{data.get('version') if isinstance(data, dict) else '?'}）与本平台（{column_manifest.VERSION}）不同。"
                       "请用同一版本的 gongkai 生成各部门网站和平台。")
     base_url = (data.get("site") or {}).get("base_url") or ""
     if not re.match(r"https?://[^\s\"'<>]+/$", base_url):
         # Every link of the portal to the department's pages starts with it.
-        return None, f"{path} 中的网站地址（base_url）“{base_url}”不是 http:// 或 https:// 开头、以 / 结尾的地址。请检查该部门的 site.yml。"
+        return None, f"{shown} 中的网站地址（base_url）“{base_url}”不是 http:// 或 https:// 开头、以 / 结尾的地址。请检查该部门的 site.yml。"
     return data, None
 
 
@@ -244,7 +293,8 @@ def build(config: Path, out: Path, today: dt.date, layouts: Path) -> Result:
     portal, findings = load(config, today)
     findings += check(portal)
     result = Result(findings=sorted_findings(findings), departments=len(portal.departments),
-                    documents=sum(len(d.documents) for d in portal.departments))
+                    documents=sum(len(d.documents) for d in portal.departments),
+                    fetched=sum(d.fetched for d in portal.departments), kept=sum(d.kept for d in portal.departments))
     if result.errors:
         return result
     write.recover(out)

@@ -5,7 +5,11 @@ department's documents, linking to the department's own pages."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import http.server
 import json
+import threading
 import re
 import shutil
 
@@ -121,7 +125,13 @@ def test_each_department_publishes_a_manifest_of_its_public_documents(department
     data = json.loads((root / "d01" / "site" / "gongkai-manifest.json").read_text(encoding="utf-8"))
     assert data["format"] == "gongkai-manifest" and data["version"] == 1
     assert data["site"]["base_url"] == "https://d01.example.gov.cn/xxgk/"
-    assert data["search"] == {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json"}
+    assert data["search"] == {"bundle": "pagefind/", "facts": "pagefind/gongkai-search.json", "files": "pagefind/gongkai-files.json"}
+    listed = json.loads((root / "d01" / "site" / "pagefind" / "gongkai-files.json").read_text(encoding="utf-8"))["files"]
+    on_disk = sorted(p.relative_to(root / "d01" / "site" / "pagefind").as_posix()
+                     for p in (root / "d01" / "site" / "pagefind").rglob("*") if p.is_file())
+    assert [path for path, _, _ in listed] == [p for p in on_disk if p != "gongkai-files.json"]
+    assert all(hashlib.sha256((root / "d01" / "site" / "pagefind" / path).read_bytes()).hexdigest() == digest
+               for path, _, digest in listed)
     by_id = {d["id"]: d for d in data["documents"]}
     assert by_id["normative/2024/d1"]["validity"]["status"] == "已废止"
     assert by_id["normative/2024/d1"]["validity"]["by"] == "normative/2026/d2"
@@ -256,3 +266,128 @@ def test_the_same_index_number_in_two_departments_and_a_stale_manifest_are_repor
     rules = [f.rule for f in findings + portal.check(loaded)]
     assert rules.count("portal-manifest-stale") == 1 and "portal-duplicate-index-no" in rules
     assert [f.line for f in findings if f.rule == "portal-manifest-stale"] == [5]
+
+
+# --- departments named by their web addresses -----------------------------------------------------
+
+class _Recording(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder and notes every path asked for."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self.server.requested.append(self.path)
+        super().do_GET()
+
+
+@pytest.fixture
+def published(tmp_path):
+    """A web server over `tmp_path / "www"`, where departments' sites are put as they would be published."""
+    www = tmp_path / "www"
+    www.mkdir()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Recording, directory=str(www)))
+    httpd.requested = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield www, f"http://127.0.0.1:{httpd.server_address[1]}/", httpd.requested
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_departments_named_by_address_are_fetched_and_only_what_changed_is_fetched_again(departments, built, published, tmp_path):
+    """Two of the 20 departments named by the address their build is published at: the portal is the one
+    built from their folders, byte for byte; the next run asks for their manifests and file lists only;
+    after a department publishes an edit, only the files its new build changed are downloaded."""
+    root, _ = departments
+    www, address, requested = published
+    for n in (1, 2):
+        shutil.copytree(root / f"d{n:02d}" / "site", www / f"d{n:02d}")
+    config = tmp_path / "portal.yml"
+    lines = [(f"测试县{stem}字号局", f"{address}d{n:02d}/" if n <= 2 else str(root / f"d{n:02d}" / "site"))
+             for n, stem in enumerate(STEMS, 1)]
+    config.write_text("name: 测试市政府信息公开平台\ndepartments:\n" + "".join(
+        f"  - name: {name}\n    site: {site}\n" for name, site in lines), encoding="utf-8")
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert result.written and sorted(f.rule for f in result.findings) == sorted(f.rule for f in built[2].findings)
+    assert _files(tmp_path / "out") == _files(built[1])
+    listed = len(json.loads((www / "d01" / "pagefind" / "gongkai-files.json").read_text(encoding="utf-8"))["files"])
+    assert len([p for p in requested if p.startswith("/d01/")]) == listed + 2  # every file, the manifest and the list
+
+    requested.clear()
+    assert portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts").written
+    assert sorted(requested) == ["/d01/gongkai-manifest.json", "/d01/pagefind/gongkai-files.json",
+                                 "/d02/gongkai-manifest.json", "/d02/pagefind/gongkai-files.json"]
+
+    # Department 1 publishes an edit of one document's body.
+    content = tmp_path / "d01-content"
+    shutil.copytree(root / "d01" / "content", content)
+    news = content / "news" / "2026" / "n1.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("会议部署了", "会议研究部署了"), encoding="utf-8")
+    before = {tuple(f) for f in json.loads((www / "d01" / "pagefind" / "gongkai-files.json").read_text(encoding="utf-8"))["files"]}
+    assert build(content, tmp_path / "d01-site").written
+    shutil.rmtree(www / "d01")
+    shutil.copytree(tmp_path / "d01-site", www / "d01")
+    after = {tuple(f) for f in json.loads((www / "d01" / "pagefind" / "gongkai-files.json").read_text(encoding="utf-8"))["files"]}
+    requested.clear()
+    assert portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts").written
+    changed = sorted("/d01/pagefind/" + path for path, _, _ in after - before)
+    assert changed and len(changed) < len(after) / 2
+    assert sorted(requested) == sorted(changed + ["/d01/gongkai-manifest.json", "/d01/pagefind/gongkai-files.json",
+                                                  "/d02/gongkai-manifest.json", "/d02/pagefind/gongkai-files.json"])
+    copy = portal.cache_for(config)
+    assert _files(next(p for p in copy.iterdir() if (p / "pagefind" / "gongkai-files.json").read_bytes()
+                       == (www / "d01" / "pagefind" / "gongkai-files.json").read_bytes()) / "pagefind") == \
+        {k: v for k, v in _files(www / "d01" / "pagefind").items()}
+
+
+def test_a_department_whose_files_do_not_match_its_list_is_not_used(departments, published, tmp_path):
+    """A file that differs from the department's list (a half-finished upload, or tampering) is refused:
+    the last complete copy stays in use, with a warning; without one the department is an error."""
+    root, _ = departments
+    www, address, _ = published
+    shutil.copytree(root / "d01" / "site", www / "d01")
+    config = tmp_path / "portal.yml"
+    config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {address}d01/\n", encoding="utf-8")
+    assert portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts").written
+    kept = _files(portal.cache_for(config))
+    listed = json.loads((www / "d01" / "pagefind" / "gongkai-files.json").read_text(encoding="utf-8"))
+    listed["files"][0][2] = "0" * 64  # the list now says another digest than the file has
+    (www / "d01" / "pagefind" / "gongkai-files.json").write_text(json.dumps(listed), encoding="utf-8")
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert result.written and [f.rule for f in result.findings] == ["portal-fetch"]
+    assert "校验值不符" in result.findings[0].message and result.findings[0].line == 3
+    assert _files(portal.cache_for(config)) == kept
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "portal.yml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    result = portal.build(fresh / "portal.yml", fresh / "out", TODAY, ROOT / "layouts")
+    assert not result.written and [f.rule for f in result.findings] == ["portal-manifest"]
+    assert "校验值不符" in result.findings[0].message
+    shutil.rmtree(www / "d01")  # and a server that no longer answers for it
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert result.written and [f.rule for f in result.findings] == ["portal-fetch"] and "404" in result.findings[0].message
+
+
+def test_every_portal_rule_is_documented():
+    """Each rule id the portal reports has its row in docs/rules.md, and no row names one it does not have."""
+    import inspect
+    documented = set(re.findall(r"^\| `(portal-[a-z-]+)` \|", (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), re.M))
+    used = set(re.findall(r'"(portal-[a-z-]+)"', inspect.getsource(portal)))
+    assert documented == used and len(used) == 8
+
+
+def test_a_department_without_a_site_or_listed_twice_is_an_error(departments, tmp_path):
+    """portal-department firing: an entry without site, and a department listed twice (each at its line)."""
+    root, _ = departments
+    config = tmp_path / "portal.yml"
+    config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n"
+                      f"  - name: 乙局\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n", encoding="utf-8")
+    result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
+    assert not result.written
+    assert [(f.rule, f.line) for f in result.findings] == [("portal-department", 5), ("portal-department", 6)]

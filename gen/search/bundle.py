@@ -37,6 +37,9 @@ from gen.search.text import SPACE, display, index_words
 OUTPUT = "pagefind"
 """The bundle's folder inside the site."""
 FACETS_FILE = "gongkai-search.json"
+FILES_FILE = "gongkai-files.json"
+"""Every file of the bundle with its size and SHA-256: what a portal fetching the index from the
+column's web address downloads (only the files it does not have already) and verifies."""
 """Beside Pagefind's files: every page's filter values, the date order and where excerpts start."""
 FACET_ORDER = ("主题分类", "类别", "发布机构", "有效性", "年份")
 """Filters shown first, in this order; any other `data-pagefind-filter` key follows."""
@@ -186,6 +189,10 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     shards = sorted((name for name in state if state[name].get("pages")), key=int)
     write.link_or_copy(output / shards[0] / "pagefind.js", output / "pagefind.js")
     write_facets(shards, state, output)
+    for name in shards:
+        if "files" not in state[name]:  # kept from a build before the list existed
+            state[name]["files"] = file_list(output / name)
+    write_file_list(shards, state, output)
     for name in shards:
         report.pages += len(state[name]["pages"])
         report.words += state[name]["words"]
@@ -431,7 +438,25 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
         result["attachments"] += used
         result["cut"] += [str(p) for p in cut]
     result["entry"] = _entry_digest(target)
+    result["files"] = file_list(target)
     return task.name, result
+
+
+def file_list(folder: Path, deep: bool = True) -> list[list]:
+    """[path inside `folder`, size, SHA-256] of every file under it (not `deep`: in it), by path."""
+    listed = []
+    for path in sorted(p for p in (folder.rglob("*") if deep else folder.iterdir()) if p.is_file()):
+        data = path.read_bytes()
+        listed.append([path.relative_to(folder).as_posix(), len(data), hashlib.sha256(data).hexdigest()])
+    return listed
+
+
+def write_file_list(shards: list[str], state: dict[str, dict], output: Path) -> None:
+    """`FILES_FILE`: every file of the bundle (the shards', Pagefind's script and the facts file)."""
+    files = [[f"{name}/{path}", size, digest] for name in shards for path, size, digest in state[name]["files"]]
+    files += [[path, size, digest] for path, size, digest in file_list(output, deep=False) if path != FILES_FILE]
+    data = {"files": sorted(files)}
+    (output / FILES_FILE).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def _prepare(record: Record, files: list[Path], source: Path | None, extract=None) -> tuple[Record, int, int, list[Path], str]:
