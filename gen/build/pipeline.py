@@ -141,12 +141,15 @@ def collector_paused(run: Callable) -> Callable:
 @collector_paused
 def check(content: Path, today: dt.date, timings: dict[str, float] | None = None,
           progress: Progress | None = None) -> Result:
-    """Load and check the content without writing anything."""
+    """Load and check the content without writing the site (what the rules found per document is
+    remembered in .gongkai-cache/, see `rules.Memo`)."""
     timings = timings if timings is not None else {}
     site, findings = load_site(content, today, timings, progress=progress)
     if site is not None:
         with Timer(timings, progress)("check"):
-            findings += rules.run(site, today, spread=True)
+            memo = _memo(content, site)
+            findings += rules.run(site, today, spread=True, memo=memo)
+            memo.store(_memo_path(content))
         findings = rules.apply_overrides(findings, site.config.rules, rules.document_settings(site))
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
@@ -222,6 +225,16 @@ def _prepare_rendering(layouts: Path):
     return render.environment(layouts)
 
 
+def _memo_path(content: Path) -> Path:
+    from gen.build import unchanged
+    return unchanged.folder_for(content) / "rules.json"
+
+
+def _memo(content: Path, site: Site) -> rules.Memo:
+    """The per-document findings of the last check or build of this content (see `rules.Memo`)."""
+    return rules.Memo.load(_memo_path(content), rules.memo_scope(site))
+
+
 def _record_findings(result: Result, loaded: list[Finding], found: list[Finding]) -> bool:
     """Record the loader's and the rules' findings, settings applied; True when there is no error."""
     site = result.site
@@ -248,7 +261,11 @@ def _check_and_render(site: Site, layouts: Path, options: Options, previous, res
         # After an edit most pages are reused, not rendered, and the rules are most of the work:
         # then they are shared out to every core too.
         with stage("check"):
-            return _record_findings(result, loaded, rules.run(site, options.today, spread=bool(previous.pages)))
+            memo = _memo(options.content, site) if options.incremental else None
+            ok = _record_findings(result, loaded, rules.run(site, options.today, spread=bool(previous.pages), memo=memo))
+            if memo is not None:
+                memo.store(_memo_path(options.content))
+            return ok
     start = time.perf_counter()
     staging, tally, ok = render_and_write(site, layouts, options.search, options.out, previous, first=check, env=env)
     stage.add("render", time.perf_counter() - start - stage.timings.get("check", 0.0))

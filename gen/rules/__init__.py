@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from gen.build import parallel
@@ -45,15 +46,84 @@ def loader_rule(rule_id: str, severity: str, title: str, **defaults: Any) -> Non
     RULES[rule_id] = Rule(rule_id, severity, title, None, defaults)
 
 
+class Memo:
+    """Findings of checks that read one document (or a document and the one it refers to), kept
+    between runs: after an edit, only the changed documents are checked again by those rules.
+
+    An entry's key is the rule, the document's path and the digest of its bytes, the rule's settings
+    and whatever else the check reads (`Context.per_document`); the whole memo is dropped when the
+    generator's code or site.yml changes (`scope`). It lives in `.gongkai-cache/rules.json`.
+    """
+
+    def __init__(self, scope: str = "", entries: dict[str, list] | None = None):
+        self.scope = scope
+        self.old = entries or {}
+        self.new: dict[str, list] = {}
+
+    @classmethod
+    def load(cls, path: Path, scope: str) -> "Memo":
+        import json
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["entries"] if data.get("scope") == scope else {}
+        except (OSError, ValueError, KeyError, AttributeError, TypeError):
+            entries = {}
+        return cls(scope, entries if isinstance(entries, dict) else {})
+
+    def store(self, path: Path) -> None:
+        """Write the entries this run used (best effort: a read-only checkout simply has none)."""
+        import json
+        try:
+            path.parent.mkdir(exist_ok=True)
+            partial = path.with_name(path.name + ".part")
+            partial.write_text(json.dumps({"scope": self.scope, "entries": self.new}, ensure_ascii=False,
+                                          separators=(",", ":")), encoding="utf-8")
+            partial.replace(path)
+        except OSError:
+            pass
+
+    def get(self, key: str, check: Callable[[], Iterable[Finding]]) -> list[Finding]:
+        kept = self.old.get(key)
+        if isinstance(kept, list):
+            try:
+                found = [Finding(*f) for f in kept]
+                self.new[key] = kept
+                return found
+            except TypeError:
+                pass
+        found = list(check())
+        self.new[key] = [[f.file, f.line, f.rule, f.severity, f.message] for f in found]
+        return found
+
+
+def memo_scope(site: Site) -> str:
+    """What every memo entry depends on besides its own inputs: this code and site.yml."""
+    from gen import code_digest
+    return code_digest(site.config.digest)
+
+
 class Context:
     """What a rule sees: the site, today, the working-day calendar and its settings."""
 
-    def __init__(self, site: Site, today: dt.date):
+    def __init__(self, site: Site, today: dt.date, memo: Memo | None = None):
         self.site = site
         self.config = site.config
         self.today = today
+        self.memo = memo
         from gen.model.workdays import Calendar  # local: the calendar is only needed by the checks
         self.calendar = Calendar(site.config.holidays, site.config.workdays)
+
+    def per_document(self, rule_id: str, doc: Any, check: Callable[[], Iterable[Finding]], *inputs: Any) -> list[Finding]:
+        """`check()`'s findings for one document, which must read nothing but the document, the rule's
+        settings and `inputs` (another document's path and digest, a file's stamp, a word list…):
+        kept in the memo by all of them, so an unchanged document is not checked again."""
+        digest = getattr(doc.source, "digest", None)
+        if self.memo is None or not digest:
+            return list(check())
+        import hashlib
+        key = hashlib.blake2b(repr((rule_id, doc.source.rel, digest, self.config.rules.get(rule_id), inputs))
+                              .encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+        return self.memo.get(key, check)
 
     def setting(self, rule_id: str, name: str) -> Any:
         """A rule's threshold: site.yml `rules: {id: {name: value}}` else the rule's default."""
@@ -102,23 +172,29 @@ def apply_overrides(findings: Iterable[Finding], config_rules: dict[str, Any],
     return result
 
 
-def run(site: Site, today: dt.date, spread: bool = False) -> list[Finding]:
+def run(site: Site, today: dt.date, spread: bool = False, memo: Memo | None = None) -> list[Finding]:
     """Run every registered rule over the site and return their findings (in rule order).
 
     With `spread` (`gongkai check`, where nothing else is going on), the rules of a large site are
     shared out to every core: each process takes the next few rules when done with its own.
+    `memo`: findings of per-document checks from the last run, updated (see `Memo`).
     """
     load_all()
-    ctx = Context(site, today)
+    ctx = Context(site, today, memo)
     findings: list[Finding] = check_settings(site.config, site)
     active = [r for r in RULES.values() if r.check is not None and severity_for(site.config.rules, r.id, r.severity) != OFF]
 
-    def check(batch: list[Rule]) -> list[Finding]:
-        return [finding for r in batch for finding in r.check(ctx)]
+    def check(batch: list[Rule]) -> tuple[list[Finding], dict[str, list]]:
+        found = [finding for r in batch for finding in r.check(ctx)]
+        return found, (memo.new if memo is not None else {})
     if spread and len(site.documents) >= parallel.MIN_ITEMS:
         parts, _ = parallel.work_queue(check, active, min_items=2)
-        return findings + [finding for part in parts for finding in part]
-    return findings + check(active)
+    else:
+        parts = [check(active)]
+    for _, entries in parts:  # what forked workers checked, brought back
+        if memo is not None:
+            memo.new.update(entries)
+    return findings + [finding for part, _ in parts for finding in part]
 
 
 def setting_problem(default: Any, value: Any) -> str | None:

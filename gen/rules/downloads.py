@@ -59,10 +59,26 @@ def content_problem(attachment: Attachment) -> str | None:
 @rule("download-broken", ERROR, "下载文件为空、缺失，或内容与扩展名不符")
 def download_broken(ctx: Context):
     for doc in documents(ctx):
-        if not ctx.site.is_public(doc):
+        if not ctx.site.is_public(doc) or not doc.downloads:
             continue
-        for attachment in doc.downloads:
-            why = content_problem(attachment)
-            if why:
-                yield ctx.finding("download-broken", attachment.source, 1,
-                                  f"下载文件“{attachment.name}”有问题：{why}。请重新导出并替换该文件。")
+        yield from ctx.per_document("download-broken", doc, lambda: _broken(ctx, doc), _stamps(doc.downloads))
+
+
+def _stamps(attachments: list[Attachment]) -> tuple:
+    """Each file's path, size and modification time (None when it cannot be read): what `content_problem` reads."""
+    stamps = []
+    for attachment in attachments:
+        try:
+            stat = os.stat(attachment.source.location)
+            stamps.append((attachment.source.rel, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((attachment.source.rel, None, None))
+    return tuple(stamps)
+
+
+def _broken(ctx: Context, doc):
+    for attachment in doc.downloads:
+        why = content_problem(attachment)
+        if why:
+            yield ctx.finding("download-broken", attachment.source, 1,
+                              f"下载文件“{attachment.name}”有问题：{why}。请重新导出并替换该文件。")

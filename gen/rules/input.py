@@ -324,20 +324,24 @@ def image_alt(ctx: Context):
 
 @rule("placeholder", ERROR, "文档中仍有 gongkai new 留下的占位文字（（正文）、（起草科室）等）")
 def placeholder(ctx: Context):
-    from gen.authoring.scaffold import PLACEHOLDERS
     for doc in documents(ctx):
-        for key, value in vars(doc).items():
-            if isinstance(value, str) and "（" in value and key not in ("id",):
-                hit = next((p for p in PLACEHOLDERS if p in value), None)
-                if hit:
-                    yield ctx.finding("placeholder", doc, key,
-                                      f"{key} 仍是新建文档时的占位文字“{hit}”。请填写实际内容。")
-        source = doc.body.source if doc.body is not None else ""
-        if "（" not in source:
-            continue
-        for hit in PLACEHOLDERS:
-            at = source.find(hit)
-            if at >= 0:
-                line = doc.body.first_line + source.count("\n", 0, at)
-                yield ctx.finding("placeholder", doc, line,
-                                  f"正文中仍有新建文档时的占位文字“{hit}”。请换成实际内容后再发布。")
+        yield from ctx.per_document("placeholder", doc, lambda: _placeholders(ctx, doc))
+
+
+def _placeholders(ctx: Context, doc):
+    from gen.authoring.scaffold import PLACEHOLDERS
+    for key, value in vars(doc).items():
+        if isinstance(value, str) and "（" in value and key not in ("id",):
+            hit = next((p for p in PLACEHOLDERS if p in value), None)
+            if hit:
+                yield ctx.finding("placeholder", doc, key,
+                                  f"{key} 仍是新建文档时的占位文字“{hit}”。请填写实际内容。")
+    source = doc.body.source if doc.body is not None else ""
+    if "（" not in source:
+        return
+    for hit in PLACEHOLDERS:
+        at = source.find(hit)
+        if at >= 0:
+            line = doc.body.first_line + source.count("\n", 0, at)
+            yield ctx.finding("placeholder", doc, line,
+                              f"正文中仍有新建文档时的占位文字“{hit}”。请换成实际内容后再发布。")

@@ -213,15 +213,20 @@ def interpretation_copies_source(ctx: Context):
             letters_of[doc.id] = body_letters(doc)
         return letters_of[doc.id]
 
-    for interp, target in _targets(ctx):
+    def compare(interp: Document, target: Document):
         mine = letters(interp)
         if len(mine) < min_chars or not _may_copy(mine, letters(target), limit):
-            continue  # too short to judge (an 图解 caption, a video page), or clearly its own text
+            return  # too short to judge (an 图解 caption, a video page), or clearly its own text
         share = containment(_shingles(mine), _shingles(letters(target)))
         if share >= limit:
             yield ctx.finding("interpretation-copies-source", interp, interp.body_line,
                               f"解读正文有 {share:.0%} 的内容与原文《{target.title}》相同（上限 {limit:.0%}），属于与原文雷同。"
                               "解读应讲清政策背景、出台目的、重要举措和关注点，用通俗的话重新写，不要照抄条文。")
+
+    for interp, target in _targets(ctx):
+        # Checked again only when the interpretation or what it interprets changed.
+        yield from ctx.per_document("interpretation-copies-source", interp, lambda: compare(interp, target),
+                                    target.source.rel, getattr(target.source, "digest", None))
 
 
 @rule("interpretation-headings-only", WARNING, "解读主要是罗列小标题，缺少说明文字",
@@ -229,13 +234,11 @@ def interpretation_copies_source(ctx: Context):
 def interpretation_headings_only(ctx: Context):
     minimum = int(ctx.setting("interpretation-headings-only", "min_headings"))
     per_heading = int(ctx.setting("interpretation-headings-only", "prose_per_heading"))
-    for interp in documents(ctx, "interpretation"):
-        if interp.body is None or interp.draft or not may_have_headings(interp.body.source) or questions_and_answers(interp):
-            continue
+    def thin_sections(interp: Document):
         # Counted on the outline; the lines of the body's analysis are only needed for a finding.
         sections = _sections([(level, 0, text) for level, text in markdown.outline(interp.body.source)])
         if len(sections) < minimum:
-            continue
+            return
         thin = [s for s in sections if s[1] < per_heading and not s[2]]
         if len(thin) * 2 > len(sections):
             sections = _sections([(_level(block), block.line, None if block.has_image else block.text)
@@ -244,6 +247,11 @@ def interpretation_headings_only(ctx: Context):
             yield ctx.finding("interpretation-headings-only", interp, thin[0][0],
                               f"解读有 {len(sections)} 个小标题，其中 {len(thin)} 个下面的说明不足 {per_heading} 字，"
                               "像是罗列小标题。请在每个小标题下用几句话讲清政策背景、具体措施和办理方式。")
+
+    for interp in documents(ctx, "interpretation"):
+        if interp.body is None or interp.draft or not may_have_headings(interp.body.source) or questions_and_answers(interp):
+            continue
+        yield from ctx.per_document("interpretation-headings-only", interp, lambda: thin_sections(interp))
 
 
 _QUESTION = re.compile(r"^[ \t>#*]*(?:问[:：]|Q[:：．.]|[^\n]{2,80}[？?][ \t*]*$)", re.M)

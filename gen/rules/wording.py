@@ -88,20 +88,25 @@ def wording(ctx: Context):
     words, pattern = _compiled(tuple(sorted(extra.items())), tuple(sorted(ignore)))
     if pattern is None:
         return
+    listed = (tuple(sorted(extra.items())), tuple(sorted(ignore)))
     for doc in ctx.site.documents:
-        # Title, summary and body are what readers see; keywords are search terms typed without quotes.
-        for key in ("title", "summary"):
-            value = getattr(doc, key, None)
-            if value and key in doc.lines:
-                for _, word in scan(value, pattern):
-                    yield _hit(doc.source.display, doc.lines[key], word, words)
-        if doc.body is not None:
-            for line, word in scan(doc.body.source, pattern, doc.body_line):
-                yield _hit(doc.source.display, line, word, words)
+        yield from ctx.per_document("wording", doc, lambda: _document_hits(doc, pattern, words), listed)
     for intro in ctx.site.intros.values():
         yield from _scan_body(intro.source, 1, pattern, words)
     for catalogue in ctx.site.catalogues:
         yield from _scan_body(catalogue.source, 1, pattern, words)
+
+
+def _document_hits(doc, pattern: re.Pattern, words: dict[str, str]):
+    # Title, summary and body are what readers see; keywords are search terms typed without quotes.
+    for key in ("title", "summary"):
+        value = getattr(doc, key, None)
+        if value and key in doc.lines:
+            for _, word in scan(value, pattern):
+                yield _hit(doc.source.display, doc.lines[key], word, words)
+    if doc.body is not None:
+        for line, word in scan(doc.body.source, pattern, doc.body_line):
+            yield _hit(doc.source.display, line, word, words)
 
 
 def _scan_body(source, first_line: int, pattern: re.Pattern, words: dict[str, str]):
