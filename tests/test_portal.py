@@ -210,6 +210,27 @@ def test_one_search_finds_every_departments_documents(browser, portal_server, bu
 from test_browser import browser, serving  # noqa: E402,F401,F811  (fixture)
 
 
+def test_the_library_opens_the_departments_normative_documents_filtered(browser, portal_server, built):  # noqa: F811
+    """政策文件库 → 现行有效: the filterable list across departments counts what the departments' own
+    现行有效 lists count; a department's figure opens its own; the chosen filters stay in the address."""
+    page = browser.new_page()
+    try:
+        page.goto(portal_server + "library/index.html")
+        page.get_by_role("link", name="现行有效的", exact=True).click()
+        status = page.locator("#search-status", has_text="找到")
+        status.wait_for(timeout=60000)
+        assert re.search(r"找到 (\d+) 条", status.inner_text())[1] == "21"
+        assert page.locator("#search-facets input:checked").count() == 2
+        page.goto(portal_server + "library/index.html")
+        page.get_by_role("link", name="测试县乙字号局现行有效的规范性文件", exact=True).click()
+        page.locator("#search-status", has_text="找到").wait_for(timeout=60000)
+        assert "找到 2 条" in page.locator("#search-status").inner_text()
+        page.get_by_label("已废止").check()  # one more value of 有效性: its documents join the list
+        page.wait_for_function("new URLSearchParams(location.search).getAll('有效性').length === 2")
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("target, path", [("portal-github", ".github/workflows/portal.yml"), ("portal-gitlab", ".gitlab-ci.yml")])
 def test_init_ci_writes_the_portals_collecting_job(tmp_path, monkeypatch, target, path):
     """The portal's repository (no content/) gets a job that fetches each department's published site

@@ -309,6 +309,7 @@
     renders++;
     var chosen = selected();
     var anyChosen = Object.keys(chosen).length > 0;
+    rememberFilters(chosen);
     var base = state.ids || (anyChosen ? state.all : []);
     var counts = {};
     FACETS.forEach(function (facet) {
@@ -445,7 +446,23 @@
       input.focus();
     });
     input.value = currentQuery();
+    // Filters named in the address (?类别=行政规范性文件&有效性=现行有效) are chosen from the start: a
+    // link can open a filtered list (the portal's 政策文件库), and a filtered page can be shared.
+    new URLSearchParams(location.search).forEach(function (value, facet) {
+      var entry = (facetInputs[facet] || {})[value];
+      if (entry) entry.input.checked = true;
+    });
     await search(input.value);
+  }
+
+  /** Keep the chosen filters in the address (with the query), so the page can be bookmarked or shared. */
+  function rememberFilters(chosen) {
+    var url = new URL(location.href);
+    FACETS.forEach(function (facet) { url.searchParams.delete(facet); });
+    Object.keys(chosen).forEach(function (facet) {
+      chosen[facet].forEach(function (value) { url.searchParams.append(facet, value); });
+    });
+    if (url.href !== location.href) history.replaceState(null, "", url.href);
   }
 
   // For tests and measurements: the query transformation exactly as this page applies it.
