@@ -109,8 +109,10 @@ PREVIEW_SHARD_PAGES = 250
 re-indexes a shard, so the preview's are small enough to catch up within a second or two."""
 SMALL_SHARD = 250
 """A site of a few thousand pages still has up to `MIN_SHARDS` shards of at least this many pages,
-so that its index is built on more than one core."""
-MIN_SHARDS = 4
+so that its index is built on more than one core. Not more than two: a portal's search merges every
+department's shards, and each costs its readers a wait (a small column's four shards cost as much
+as the whole search of a large one)."""
+MIN_SHARDS = 2
 _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's own search interfaces: the search page is gongkai's (`layouts/static/search.js`)."""
