@@ -384,7 +384,7 @@ def _many_news(count: int, body: str) -> dict:
 def _two_processes(monkeypatch) -> list[int]:
     """Make every work queue use two processes, however many cores there are; return the list of
     the queues' lengths, filled as they run."""
-    from gen.build import parallel
+    from gen import parallel
     lengths: list[int] = []
     real_work_queue = parallel.work_queue
 
@@ -397,13 +397,13 @@ def _two_processes(monkeypatch) -> list[int]:
 
 def _one_process(monkeypatch) -> None:
     """Make every work queue run in this process alone."""
-    from gen.build import parallel
+    from gen import parallel
     monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0:
                         ([fn(items)], first() if first else True))
 
 
 def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
-    from gen.build import parallel
+    from gen import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文，见[办法](../../normative/2026/a/index.md)。\n")
     content = write_site(tmp_path, files)
     queues = _two_processes(monkeypatch)
@@ -415,7 +415,7 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
 
 
 def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_nothing(tmp_path, monkeypatch):
-    from gen.build import parallel
+    from gen import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/0/n0003.md"] = files["news/0/n0003.md"].replace("published: 2026-04-04", "published: 2026-02-30")
     content = write_site(tmp_path, files)
@@ -428,7 +428,7 @@ def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_noth
 
 def test_parallel_parse_matches_a_single_process(tmp_path, monkeypatch):
     """Files read and split in a forked child give the same documents and findings, broken ones included."""
-    from gen.build import parallel
+    from gen import parallel
     from gen.build import pipeline
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/4/broken.md"] = "---\ntitle: [未闭合\n---\n正文\n"
@@ -544,7 +544,7 @@ def test_a_rule_error_in_a_large_column_keeps_the_previous_site(tmp_path):
 
 
 def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
-    from gen.build import parallel
+    from gen import parallel
 
     def work(part):
         if 7 in part:
@@ -619,7 +619,7 @@ def test_pages_leave_no_cyclic_garbage_and_the_collector_is_restored(tmp_path):
 
 def test_rules_shared_out_to_every_core_find_what_one_process_finds(monkeypatch):
     """`check` spreads the rules of a large site over the cores; the findings, in order, are those of one process."""
-    from gen.build import parallel
+    from gen import parallel
     from gen.build import pipeline
     from gen import rules
     content = Path(__file__).parent / "sites" / "defects" / "content"  # one planted defect per rule
@@ -678,7 +678,7 @@ def test_pool_workers_end_quietly_under_the_previews_signal_handlers():
     code = ("import signal, sys\n"
             "def stop(*_): raise KeyboardInterrupt()\n"
             "signal.signal(signal.SIGTERM, stop)\n"
-            "from gen.build import parallel\n"
+            "from gen import parallel\n"
             "for _ in range(30):\n"
             "    assert parallel.fork_call(lambda: 1)() == 1\n"
             "    assert sum(parallel.work_queue(lambda part: sum(part), list(range(500)), None, 2)[0]) == sum(range(500))\n")

@@ -17,7 +17,7 @@ EDITED = "normative/2023/rs-2023-3"
 
 @pytest.fixture
 def column(tmp_path: Path, monkeypatch) -> Path:
-    from gen.build import parallel
+    from gen import parallel
     monkeypatch.setattr(search, "SHARD_PAGES", 10)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 0)  # shards indexed by forked processes, however few pages
     shutil.copytree(ROOT / "content", tmp_path / "work" / "content")

@@ -321,7 +321,7 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     instead of rendered (see `incremental`).
     """
     from gen.build import incremental
-    from gen.build import parallel
+    from gen import parallel
     from gen import render
     from gen.build import write
     renderer = render.Renderer(site, layouts, search, env, manifest)  # templates compiled once, before forking

@@ -119,7 +119,7 @@ def parse_content(tree: sources.ContentTree, config, known: dict | None = None, 
             else:
                 failed.append(FailedDocument(source, known[source.rel][3] if len(known[source.rel]) > 3 else {}))
     else:  # files not read yet (see load_site): read, parse and model them on every core
-        from gen.build import parallel
+        from gen import parallel
         parts, _ = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents,
                                        (lambda: alongside() or True) if alongside is not None else None)
         for source, (digest, detached, found, fields) in zip(tree.documents, (item for part in parts for item in part)):

@@ -29,8 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gen import render, rules
-from gen.build import incremental, parallel, pipeline, write
+from gen import parallel, render, rules
+from gen.build import incremental, pipeline, write
 from gen.build.unchanged import folder_for
 from gen.content import sources
 from gen.findings import Finding, sorted_findings

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from gen.build import parallel
+from gen import parallel
 from gen.findings import ERROR, OFF, WARNING, Finding
 from gen.model.site import Site
 

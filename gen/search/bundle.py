@@ -293,7 +293,7 @@ def workers():
     Their collector runs (a build pauses its own): reading pages makes reference cycles, which
     without it would stay until the pool ends."""
     import multiprocessing
-    from gen.build import parallel
+    from gen import parallel
     return multiprocessing.get_context("fork").Pool(parallel.workers(), initializer=parallel.quiet_worker, initargs=(True,))
 
 
@@ -324,7 +324,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     Pagefind indexes another); with fewer (an edit), the pages are first read on every core.
     `pool`: processes from `workers()`; without one, this process forks its own."""
     import multiprocessing
-    from gen.build import parallel
+    from gen import parallel
     source = _scratch(site_dir)
 
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
