@@ -75,6 +75,8 @@ def fetch(address: str, folder: Path) -> tuple[int, int]:
                 raise MirrorError(f"{address}{search['files']} 中的“{path[:200]}”不是网站内的相对路径或 SHA-256 值。")
     from gen.build import write
     state = _state(folder) if folder.is_dir() else {}
+    if _unchanged(folder, manifest_bytes, search, list_bytes) and all(_held(folder, state, *item) for item in listed):
+        return 0, len(listed)  # the department has not published since: the copy stays as it is
     new_state: dict[str, list] = {}
     todo = []
     staging = write.begin(folder)
@@ -98,6 +100,16 @@ def fetch(address: str, folder: Path) -> tuple[int, int]:
         write.discard(staging)
         raise
     return len(todo), len(listed) - len(todo)
+
+
+def _unchanged(folder: Path, manifest_bytes: bytes, search: dict | None, list_bytes: bytes) -> bool:
+    """Whether the copy holds this very manifest and file list."""
+    try:
+        if (folder / column_manifest.NAME).read_bytes() != manifest_bytes:
+            return False
+        return not list_bytes or (folder / search["files"]).read_bytes() == list_bytes
+    except OSError:
+        return False
 
 
 def _state(folder: Path) -> dict[str, list]:

@@ -340,9 +340,11 @@ def test_departments_named_by_address_are_fetched_and_only_what_changed_is_fetch
     assert len([p for p in requested if p.startswith("/d01/")]) == listed + 2  # every file, the manifest and the list
 
     requested.clear()
+    copies = {p.name: p.stat().st_ino for p in portal.cache_for(config).iterdir()}
     assert portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts").written
     assert sorted(requested) == ["/d01/gongkai-manifest.json", "/d01/pagefind/gongkai-files.json",
                                  "/d02/gongkai-manifest.json", "/d02/pagefind/gongkai-files.json"]
+    assert {p.name: p.stat().st_ino for p in portal.cache_for(config).iterdir()} == copies  # not even made again
 
     # Department 1 publishes an edit of one document's body.
     content = tmp_path / "d01-content"
