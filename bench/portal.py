@@ -101,7 +101,8 @@ def portal_from_addresses(sites: list[Path], work: Path) -> list[str]:
             if done.returncode:
                 raise RuntimeError(done.stdout + done.stderr)
             fetched = re.search(r"下载 (\d+) 个文件、沿用已下载的 (\d+) 个", done.stdout)
-            rows.append(f"| portal from addresses: {label} | {seconds:.1f} | {fetched[1]} of {int(fetched[1]) + int(fetched[2])} |")
+            rows.append(f"| portal from addresses, {len(sites)} departments: {label} | {seconds:.1f} | "
+                        f"{int(fetched[1]):,} of {int(fetched[1]) + int(fetched[2]):,} |")
             print(rows[-1], flush=True)
         run("first run")
         run("nothing changed")
