@@ -155,3 +155,29 @@ def test_without_a_memory_file_system_the_scratch_is_inside_the_output(tmp_path:
     assert build(tmp_path / "content", out).written
     assert (out / "pagefind/gongkai-search.json").is_file()
     assert not [p for p in out.iterdir() if p.name.startswith(".gongkai-search")]
+
+
+def test_a_shard_indexed_again_reads_only_its_changed_pages(column: Path, tmp_path: Path, monkeypatch):
+    """After an edit, the shard that holds the edited page is indexed again from the input its other
+    pages had last time (`PreparedPages`): only pages whose bytes changed are read, in whichever
+    process reads them; the index is still a clean build's."""
+    out = column.parent / "site"
+    assert build(column, out).written
+    pages = _pages(out)
+    log = tmp_path / "read.log"
+    real = search.read_page
+
+    def logged(path, site_dir):
+        with open(log, "a", encoding="utf-8") as handle:  # appended by whichever forked process reads
+            handle.write(Path(path).relative_to(site_dir).as_posix() + "\n")
+        return real(path, site_dir)
+    monkeypatch.setattr(search, "read_page", logged)
+    edit(column / EDITED / "index.md", "\n\n", "\n\n编辑加入的一句话鹦鹉螺。\n\n")
+    assert build(column, out).written
+    after = _pages(out)
+    changed = {page for page in after if pages.get(page) != after[page]}
+    read = set(log.read_text(encoding="utf-8").split())
+    assert EDITED + "/index.html" in read and read == changed
+    assert len({_shard_of(out, page) for page in changed}) < len(_entries(out))
+    monkeypatch.setattr(search, "read_page", real)
+    _same_as_clean(column, out, tmp_path)

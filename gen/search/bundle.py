@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -176,8 +177,10 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
             state[name] = old
     todo = sorted((name for name in keys if name not in state), key=int)
     if todo:
+        page_keys = {path: _page_key(pages[path], downloads.get(path, [])) for name in todo for path in members[name]}
+        prepared = PreparedPages.folder(cache, shard_pages or SHARD_PAGES)
         fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, cache,
-                              executable, pool)
+                              executable, pool, page_keys, prepared, code)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
             # A new column with nothing published yet: Pagefind needs a page with words (see `_read_pages`).
             home = shard_of("index.html", count)
@@ -188,6 +191,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
             done["key"] = keys.get(name, "")
             state[name] = done
         DownloadTexts(cache).keep([p for files in downloads.values() for p in files])
+        PreparedPages.keep(prepared, code, list(keys))
     shards = sorted((name for name in state if state[name].get("pages")), key=int)
     write.link_or_copy(output / shards[0] / "pagefind.js", output / "pagefind.js")
     write_facets(shards, state, output)
@@ -268,6 +272,75 @@ def _shard_key(paths: list[str], pages: dict[str, bytes], downloads: dict[str, l
     return digest.hexdigest()
 
 
+def _page_key(digest: bytes, files: list[Path]) -> str:
+    """What a page's input for Pagefind is made of: its bytes (their digest) and its downloads' stamps."""
+    key = hashlib.blake2b(digest, digest_size=16)
+    for file in files:
+        try:
+            stat = file.stat()
+            key.update(f"\t{file}:{stat.st_size}:{stat.st_mtime_ns}".encode("utf-8", "surrogateescape"))
+        except OSError:
+            key.update(f"\t{file}:-".encode("utf-8", "surrogateescape"))
+    return key.hexdigest()
+
+
+class PreparedPages:
+    """Pagefind's input for each page of a shard as made last time (`<cache>/search-input/`, one file
+    per shard): when a shard is indexed again after an edit, only its pages whose bytes or downloads
+    changed are read again; the others' input is taken as it was (the same bytes, so the same index)."""
+
+    NAME = "search-input"
+
+    def __init__(self, task: "_Task"):
+        self.file = self.file_of(task)
+        self.kept: dict[str, tuple] = {}
+        if self.file is not None:
+            try:
+                with open(self.file, "rb") as handle:
+                    self.kept = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+                self.kept = {}
+
+    def get(self, path: str, key: str | None) -> tuple | None:
+        entry = self.kept.get(path)
+        return entry[1] if key and isinstance(entry, tuple) and entry[0] == key else None
+
+    @classmethod
+    def folder(cls, cache: Path | None, shard_pages: int) -> Path | None:
+        """One folder per shard size: the preview's small shards and a build's keep theirs apart."""
+        return cache / cls.NAME / str(shard_pages) if cache is not None else None
+
+    @classmethod
+    def file_of(cls, task: "_Task") -> Path | None:
+        return task.prepared / f"{task.code[:16]}-{task.name}.pickle" if task.prepared is not None and task.code else None
+
+    @classmethod
+    def store(cls, task: "_Task", prepared: list[tuple]) -> None:
+        """Keep a shard's input (best effort: it is only a cache)."""
+        file = cls.file_of(task)
+        if file is None:
+            return
+        entries = {item[0].path: (task.keys.get(item[0].path), item) for item in prepared if task.keys.get(item[0].path)}
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            partial = file.with_name(f".{file.name}.{os.getpid()}")
+            with open(partial, "wb") as handle:
+                pickle.dump(entries, handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, file)
+        except OSError:
+            pass
+
+    @classmethod
+    def keep(cls, folder: Path | None, code: str, shards: list[str]) -> None:
+        """Remove the inputs of shards this index no longer has (another shard count, older code)."""
+        if folder is None or not folder.is_dir():
+            return
+        wanted = {f"{code[:16]}-{name}.pickle" for name in shards}
+        for kept in folder.iterdir():
+            if kept.name not in wanted:
+                kept.unlink(missing_ok=True)
+
+
 def _reuse(old: Path, new: Path, state: dict) -> bool:
     """Hard-link a previous shard into the new bundle; False when it is not there as recorded."""
     if not state.get("pages"):
@@ -314,10 +387,16 @@ class _Task:
     """Of these pages."""
     cache: Path | None
     """`DownloadTexts` folder."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """The shard's pages' keys for `PreparedPages`: a digest of each one's bytes and its downloads' stamps."""
+    prepared: Path | None = None
+    """`PreparedPages` folder, with the code key in its files' names (`code`)."""
+    code: str = ""
 
 
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
-                  cache: Path | None, executable: Path | None, pool=None) -> list[tuple[str, dict]]:
+                  cache: Path | None, executable: Path | None, pool=None, keys: dict[str, str] | None = None,
+                  prepared: Path | None = None, code: str = "") -> list[tuple[str, dict]]:
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
 
     With as many shards as cores or more, each process takes whole shards (reading one while
@@ -327,9 +406,12 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     from gen import parallel
     source = _scratch(site_dir)
 
+    shard_keys = {name: {path: keys[path] for path in paths if path in keys} for name, paths, _ in shards} if keys else {}
+
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
         mine = {path: downloads[path] for path in paths if downloads.get(path)}
-        return _Task(name, paths, fallback, site_dir, source, output, executable, mine, cache)
+        return _Task(name, paths, fallback, site_dir, source, output, executable, mine, cache,
+                     shard_keys.get(name, {}), prepared, code)
     pages = sum(len(paths) for _, paths, _ in shards)
     processes = parallel.workers() if hasattr(os, "fork") and pages >= parallel.MIN_ITEMS else 1
     try:
@@ -342,7 +424,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
                 return pool.map(_index_shard, [task(*item) for item in shards], chunksize=1)
             slices = [task(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
                       for name, paths, fallback in shards for i in range(processes)]
-            read = pool.map(_read_unwritten, slices, chunksize=1)
+            read = pool.map(_read_pages, slices, chunksize=1)
             parts: dict[str, list] = {}
             for piece, part in zip(slices, read):
                 parts.setdefault(piece.name, []).append(part)
@@ -393,26 +475,26 @@ def _index_shard(task: _Task) -> tuple[str, dict]:
     return _run_shard((task, _read_pages(task)))
 
 
-def _read_pages(task: _Task, write: bool = True) -> tuple[list, bool]:
-    """Pages of a shard read and made into Pagefind's input, written in the order given unless not
-    `write`; their records without text, and whether the home page stood in for a shard without
-    pages (`_Task.fallback`)."""
+def _read_pages(task: _Task) -> tuple[list, bool]:
+    """Pages of a shard read and made into Pagefind's input (taken from `PreparedPages` when the page
+    did not change); their records without text, and whether the home page stood in for a shard
+    without pages (`_Task.fallback`)."""
     texts = DownloadTexts(task.cache)
-    source = task.source / task.name if write else None
+    kept = PreparedPages(task)
     prepared = []
     for path in task.paths:
+        entry = kept.get(path, task.keys.get(path))
+        if entry is not None:
+            prepared.append(entry)
+            continue
         record = read_page(task.site_dir / path, task.site_dir)
         if record is not None:
-            prepared.append(_prepare(record, task.downloads.get(record.path, []), source, texts.get))
+            prepared.append(_prepare(record, task.downloads.get(record.path, []), texts.get))
     if not prepared and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
-        prepared = [_prepare(home, [], source)]
+        prepared = [_prepare(home, [])]
     return prepared, bool(prepared and task.fallback)
-
-
-def _read_unwritten(task: _Task) -> tuple[list, bool]:
-    return _read_pages(task, write=False)
 
 
 def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
@@ -425,9 +507,10 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
     # the order the files were made: read on several cores, the pages are written here, in order.
     for record, *_, page in sorted(prepared, key=lambda item: item[0].path):
-        if page:
-            _write_source(source, record.path, page)
+        _write_source(source, record.path, page)
     _run_pagefind(source, target, task.executable)
+    if not fallback:
+        PreparedPages.store(task, prepared)
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
         (target / ui).unlink(missing_ok=True)
@@ -461,17 +544,13 @@ def write_file_list(shards: list[str], state: dict[str, dict], output: Path) -> 
     (output / FILES_FILE).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-def _prepare(record: Record, files: list[Path], source: Path | None, extract=None) -> tuple[Record, int, int, list[Path], str]:
-    """Add a page's downloads, split its text into words and make the page Pagefind reads, written
-    into `source` (None: returned, to be written later); return the record without its text, the
-    words, the downloads used, those cut at the text limit, and the page when not written."""
+def _prepare(record: Record, files: list[Path], extract=None) -> tuple[Record, int, int, list[Path], str]:
+    """Add a page's downloads, split its text into words and make the page Pagefind reads; return the
+    record without its text, the words, the downloads used, those cut at the text limit, and the page."""
     cut: list[Path] = []
     used = add_downloads(record, files, cut, extract)
     words = record_words(record)
     page = index_page(record, words)
-    if source is not None:
-        _write_source(source, record.path, page)
-        page = ""
     record.segments = []
     return record, sum(len(w) for _, w in words), used, cut, page
 
