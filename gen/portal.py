@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -358,9 +358,47 @@ def _static(layouts: Path) -> list[Output]:
     return [Output("static/" + p.relative_to(static).as_posix(), source=p) for p in sorted(static.rglob("*")) if p.is_file()]
 
 
+_SHARD_DATA = re.compile(r"(pagefind-entry\.json|pagefind\.[\w.-]+\.pf_meta|wasm\.[\w-]+\.pagefind"
+                         r"|(fragment|index|filter)/[\w.-]+\.pf_(fragment|index|filter))", re.ASCII)
+"""The files of a department's index shard that the portal takes: Pagefind's data, which the browser
+only reads. Its scripts (`pagefind.js`, `pagefind-worker.js`) run on the portal's own address, so they
+are the portal's own Pagefind's (`_pagefind_scripts`), never a department's; anything else is left out."""
+
+
+def _pagefind_scripts(folder: Path) -> dict[str, Path]:
+    """Pagefind's scripts from the Pagefind this gongkai installs, by indexing a one-line page."""
+    import subprocess
+    from gen.search.bundle import pagefind_executable
+    (folder / "site").mkdir(parents=True)
+    (folder / "site" / "index.html").write_text("<html><body><main data-pagefind-body><p>gongkai</p></main></body></html>",
+                                               encoding="utf-8")
+    done = subprocess.run([str(pagefind_executable()), "--site", str(folder / "site"), "--output-path", str(folder / "out"),
+                           "--silent"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise PortalError(f"Pagefind 无法运行：{(done.stderr or done.stdout).strip()[:500]}")
+    return {name: folder / "out" / name for name in ("pagefind.js", "pagefind-worker.js")}
+
+
+def _copy_shard(source: Path, target: Path, scripts: dict[str, Path]) -> None:
+    """A department's shard into the portal: its data files linked, the portal's own scripts in place of its."""
+    from gen.build import write
+    for folder, _, files in os.walk(source):
+        for name in files:
+            rel = Path(folder, name).relative_to(source).as_posix()
+            if rel in scripts or _SHARD_DATA.fullmatch(rel):
+                (target / rel).parent.mkdir(parents=True, exist_ok=True)
+                write.link_or_copy(scripts.get(rel, Path(folder, name)), target / rel)
+
+
 def _search(portal: Portal, staging: Path) -> None:
     """Every department's index shards linked into `pagefind/<department>/`, and one list of them
     with every page's filters (a 部门 filter first) for layouts/static/search.js."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix=".gongkai-pagefind-", dir=staging.parent) as scratch:  # beside the output: links
+        _merge_search(portal, staging, _pagefind_scripts(Path(scratch)))
+
+
+def _merge_search(portal: Portal, staging: Path, scripts: dict[str, Path]) -> None:
     from gen.build import write
     target = staging / SEARCH
     shards: list[str] = []
@@ -382,7 +420,7 @@ def _search(portal: Portal, staging: Path) -> None:
             known += [v for v in values if v not in known]
         offset = len(shards)
         for shard in facts["shards"]:
-            shutil.copytree(source / shard, target / department.slug / shard, copy_function=write.link_or_copy)
+            _copy_shard(source / shard, target / department.slug / shard, scripts)
             shards.append(f"{department.slug}/{shard}")  # a department's shard names end with "/"
             sites.append(department.base_url)
         for page_id, excerpt, filters, shard, *date in facts["pages"]:
@@ -392,7 +430,7 @@ def _search(portal: Portal, staging: Path) -> None:
             pages.append((date[0] if date else "", page_id, excerpt, values, offset + shard, number))
     if not shards:
         return
-    write.link_or_copy(target / shards[0] / "pagefind.js", target / "pagefind.js")  # Pagefind's script: the same in every shard
+    write.link_or_copy(scripts["pagefind.js"], target / "pagefind.js")
     pages.sort(key=lambda page: (not page[0], tuple(-ord(c) for c in page[0]), page[5], page[1]))  # newest first, as a column's
     order = list(facets)
     index_of = {name: {v: i for i, v in enumerate(values)} for name, values in facets.items()}

@@ -414,3 +414,25 @@ def test_a_department_without_a_site_or_listed_twice_is_an_error(departments, tm
     result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
     assert not result.written
     assert [(f.rule, f.line) for f in result.findings] == [("portal-department", 5), ("portal-department", 6)]
+
+
+def test_the_portal_takes_only_pagefind_data_from_a_department_and_runs_its_own_scripts(departments, tmp_path):
+    """A department's index files run on the portal's own address: its scripts (pagefind.js, the worker
+    Pagefind starts from the first shard) are replaced by the portal's own Pagefind's, and files that
+    are not Pagefind data (a page, a script) are left out."""
+    root, _ = departments
+    site = tmp_path / "site"
+    shutil.copytree(root / "d01" / "site", site)
+    (site / "pagefind" / "0" / "evil.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (site / "pagefind" / "0" / "pagefind-worker.js").write_text("fetch('/steal')", encoding="utf-8")
+    config = tmp_path / "portal.yml"
+    config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {site}\n", encoding="utf-8")
+    assert portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts").written
+    search = tmp_path / "out" / "pagefind"
+    files = {p.relative_to(search).as_posix() for p in search.rglob("*") if p.is_file()}
+    assert not [f for f in files if f.endswith((".html", ".css"))]
+    assert not [f for f in files if f.endswith(".js") and f.rsplit("/", 1)[-1] not in ("pagefind.js", "pagefind-worker.js")]
+    workers = {(search / f).read_bytes() for f in files if f.endswith("pagefind-worker.js")}
+    assert len(workers) == 1 and b"/steal" not in workers.pop()
+    assert b"/steal" not in (search / "pagefind.js").read_bytes()
+    assert not list((tmp_path).glob(".gongkai-pagefind-*"))  # the scratch of the portal's own scripts is gone
