@@ -21,7 +21,6 @@ import hashlib
 import html
 import json
 import os
-import pickle
 import shutil
 import subprocess
 import tempfile
@@ -110,10 +109,10 @@ PREVIEW_SHARD_PAGES = 250
 re-indexes a shard, so the preview's are small enough to catch up within a second or two."""
 SMALL_SHARD = 250
 """A site of a few thousand pages still has up to `MIN_SHARDS` shards of at least this many pages,
-so that its index is built on more than one core. Not more than two: a portal's search merges every
-department's shards, and each costs its readers a wait (a small column's four shards cost as much
-as the whole search of a large one)."""
-MIN_SHARDS = 2
+so that its index is built on more than one core and an edit re-indexes a small one. (A portal's
+search merges every department's shards, each costing its readers some 10 ms: two would serve a
+portal better, but cost a 1,000-document column a third more time after an edit and more memory.)"""
+MIN_SHARDS = 4
 _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 """Pagefind's own search interfaces: the search page is gongkai's (`layouts/static/search.js`)."""
@@ -286,9 +285,10 @@ def _page_key(digest: bytes, files: list[Path]) -> str:
 
 
 class PreparedPages:
-    """Pagefind's input for each page of a shard as made last time (`<cache>/search-input/`, one file
-    per shard): when a shard is indexed again after an edit, only its pages whose bytes or downloads
-    changed are read again; the others' input is taken as it was (the same bytes, so the same index)."""
+    """Pagefind's input for each page of a shard as made last time (`<cache>/search-input/`, one JSON
+    file per shard — data only, as CI keeps the cache between runs): when a shard is indexed again
+    after an edit, only its pages whose bytes or downloads changed are read again; the others' input
+    is taken as it was (the same bytes, so the same index)."""
 
     NAME = "search-input"
 
@@ -297,14 +297,21 @@ class PreparedPages:
         self.kept: dict[str, tuple] = {}
         if self.file is not None:
             try:
-                with open(self.file, "rb") as handle:
-                    self.kept = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+                self.kept = json.loads(self.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
                 self.kept = {}
 
     def get(self, path: str, key: str | None) -> tuple | None:
-        entry = self.kept.get(path)
-        return entry[1] if key and isinstance(entry, tuple) and entry[0] == key else None
+        entry = self.kept.get(path) if isinstance(self.kept, dict) else None
+        try:
+            if not key or entry[0] != key:
+                return None
+            fields, words, used, cut, page = entry[1]
+            record = Record(path=path, meta=dict(fields["meta"]), filters=dict(fields["filters"]),
+                            sort=dict(fields["sort"]), excerpt_from=int(fields["excerpt_from"]))
+            return record, int(words), int(used), [Path(c) for c in cut], str(page)
+        except (TypeError, KeyError, IndexError, ValueError):
+            return None
 
     @classmethod
     def folder(cls, cache: Path | None, shard_pages: int) -> Path | None:
@@ -313,7 +320,7 @@ class PreparedPages:
 
     @classmethod
     def file_of(cls, task: "_Task") -> Path | None:
-        return task.prepared / f"{task.code[:16]}-{task.name}.pickle" if task.prepared is not None and task.code else None
+        return task.prepared / f"{task.code[:16]}-{task.name}.json" if task.prepared is not None and task.code else None
 
     @classmethod
     def store(cls, task: "_Task", prepared: list[tuple]) -> None:
@@ -321,12 +328,15 @@ class PreparedPages:
         file = cls.file_of(task)
         if file is None:
             return
-        entries = {item[0].path: (task.keys.get(item[0].path), item) for item in prepared if task.keys.get(item[0].path)}
+        entries = {}
+        for record, words, used, cut, page in prepared:
+            if task.keys.get(record.path):
+                fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
+                entries[record.path] = [task.keys[record.path], [fields, words, used, [str(c) for c in cut], page]]
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             partial = file.with_name(f".{file.name}.{os.getpid()}")
-            with open(partial, "wb") as handle:
-                pickle.dump(entries, handle, pickle.HIGHEST_PROTOCOL)
+            partial.write_text(json.dumps(entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             os.replace(partial, file)
         except OSError:
             pass
@@ -336,7 +346,7 @@ class PreparedPages:
         """Remove the inputs of shards this index no longer has (another shard count, older code)."""
         if folder is None or not folder.is_dir():
             return
-        wanted = {f"{code[:16]}-{name}.pickle" for name in shards}
+        wanted = {f"{code[:16]}-{name}.json" for name in shards}
         for kept in folder.iterdir():
             if kept.name not in wanted:
                 kept.unlink(missing_ok=True)
