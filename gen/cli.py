@@ -465,7 +465,24 @@ def _init_ci(args) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"已写入 {path}")
+    if args.target.startswith("portal-"):
+        _ignore(args.content.resolve().parent / ".gitignore", ["portal/", "sites/", ".gongkai-cache/"])
     return EXIT_OK
+
+
+def _ignore(gitignore: Path, patterns: list[str]) -> None:
+    """Add what the portal writes and downloads to the repository's .gitignore (it is not the portal office's source)."""
+    try:
+        text = gitignore.read_text(encoding="utf-8") if gitignore.exists() else ""
+    except (OSError, UnicodeDecodeError):
+        return
+    lines = text.splitlines()
+    missing = [p for p in patterns if p not in lines and p.rstrip("/") not in lines]
+    if missing:
+        separator = ("\n" if not text.endswith("\n") else "") + "\n" if text else ""
+        gitignore.write_text(text + separator + "# gongkai portal：生成的平台、下载的部门网站及其副本\n" + "\n".join(missing) + "\n",
+                             encoding="utf-8")
+        print(f"已在 {gitignore} 中加入 {'、'.join(missing)}")
 
 
 def _import(args, today: dt.date) -> int:

@@ -240,7 +240,10 @@ def test_init_ci_writes_the_portals_collecting_job(tmp_path, monkeypatch, target
     import yaml
     from gen import cli
     monkeypatch.chdir(tmp_path)
+    (tmp_path / ".gitignore").write_text("notes/", encoding="utf-8")  # the office's own, kept; no newline at its end
     assert cli.main(["init-ci", target]) == 0
+    ignored = (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ignored[0] == "notes/" and {"portal/", "sites/", ".gongkai-cache/"} <= set(ignored)
     text = (tmp_path / path).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     if target == "portal-github":
