@@ -116,7 +116,14 @@ def load(config: Path, today: dt.date) -> tuple[Portal, list[Finding]]:
             continue
         seen.add(name)
         address = str(item["site"]) if mirror.is_address(str(item["site"])) else None
+        if address and not address.endswith("/"):
+            address += "/"
         site = mirror.folder_for(cache_for(config), address) if address else (config.parent / str(item["site"])).resolve()
+        other = next((d for d in portal.departments if d.site == site), None)
+        if other is not None:  # one site cannot be two departments (and two fetches would share one copy)
+            findings.append(Finding(display, line, "portal-department", ERROR,
+                                    f"部门“{name}”的 site 与部门“{other.name}”相同（{address or item['site']}）。请核对各部门的网站目录或网址。"))
+            continue
         slug = f"d{position:03d}"
         portal.departments.append(Department(name=name, slug=slug, site=site, line=line, address=address))
     findings += _fetch([d for d in portal.departments if d.address], display)

@@ -409,14 +409,18 @@ def test_every_portal_rule_is_documented():
 
 
 def test_a_department_without_a_site_or_listed_twice_is_an_error(departments, tmp_path):
-    """portal-department firing: an entry without site, and a department listed twice (each at its line)."""
+    """portal-department firing: an entry without site, a department listed twice, and two departments with
+    one site (each at its line)."""
     root, _ = departments
     config = tmp_path / "portal.yml"
     config.write_text(f"name: 平台\ndepartments:\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n"
-                      f"  - name: 乙局\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n", encoding="utf-8")
+                      f"  - name: 乙局\n  - name: 甲局\n    site: {root / 'd01' / 'site'}\n"
+                      f"  - name: 丙局\n    site: {root / 'd01' / 'site'}/\n", encoding="utf-8")
     result = portal.build(config, tmp_path / "out", TODAY, ROOT / "layouts")
     assert not result.written
-    assert [(f.rule, f.line) for f in result.findings] == [("portal-department", 5), ("portal-department", 6)]
+    assert [(f.rule, f.line) for f in result.findings] == [("portal-department", 5), ("portal-department", 6),
+                                                           ("portal-department", 8)]
+    assert "与部门“甲局”相同" in result.findings[2].message
 
 
 def test_the_portal_takes_only_pagefind_data_from_a_department_and_runs_its_own_scripts(departments, tmp_path):
