@@ -16,6 +16,7 @@ and searches it as a phrase.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -176,10 +177,9 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
             state[name] = old
     todo = sorted((name for name in keys if name not in state), key=int)
     if todo:
-        page_keys = {path: _page_key(pages[path], downloads.get(path, [])) for name in todo for path in members[name]}
         prepared = PreparedPages.folder(cache, shard_pages or SHARD_PAGES)
         fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, cache,
-                              executable, pool, page_keys, prepared, code)
+                              executable, pool, pages, prepared, code)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
             # A new column with nothing published yet: Pagefind needs a page with words (see `_read_pages`).
             home = shard_of("index.html", count)
@@ -323,23 +323,10 @@ class PreparedPages:
         return task.prepared / f"{task.code[:16]}-{task.name}.json" if task.prepared is not None and task.code else None
 
     @classmethod
-    def store(cls, task: "_Task", prepared: list[tuple]) -> None:
-        """Keep a shard's input (best effort: it is only a cache)."""
-        file = cls.file_of(task)
-        if file is None:
-            return
-        entries = {}
-        for record, words, used, cut, page in prepared:
-            if task.keys.get(record.path):
-                fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
-                entries[record.path] = [task.keys[record.path], [fields, words, used, [str(c) for c in cut], page]]
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            partial = file.with_name(f".{file.name}.{os.getpid()}")
-            partial.write_text(json.dumps(entries, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-            os.replace(partial, file)
-        except OSError:
-            pass
+    def writer(cls, task: "_Task") -> "_InputWriter":
+        """Where a shard's input is kept as its pages are made, one page at a time (a shard's pages are
+        never all held in memory)."""
+        return _InputWriter(cls.file_of(task), task)
 
     @classmethod
     def keep(cls, folder: Path | None, code: str, shards: list[str]) -> None:
@@ -350,6 +337,54 @@ class PreparedPages:
         for kept in folder.iterdir():
             if kept.name not in wanted:
                 kept.unlink(missing_ok=True)
+
+
+class _InputWriter:
+    """Writes a shard's kept input (`PreparedPages`) as a JSON object, one page at a time; in place of
+    the last one when `close`d, or not at all (best effort: it is only a cache)."""
+
+    def __init__(self, file: Path | None, task: "_Task"):
+        self.file, self.task, self.handle = file, task, None
+        if file is not None:
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                self.partial = file.with_name(f".{file.name}.{os.getpid()}")
+                self.handle = open(self.partial, "w", encoding="utf-8")
+                self.handle.write("{")
+                self.first = True
+            except OSError:
+                self.handle = None
+
+    def add(self, item: tuple) -> None:
+        record, words, used, cut, page = item
+        key = self.task.keys.get(record.path)
+        if self.handle is None or not key:
+            return
+        fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
+        try:
+            self.handle.write(("" if self.first else ",") + json.dumps(record.path, ensure_ascii=False) + ":" +
+                              json.dumps([key, [fields, words, used, [str(c) for c in cut], page]],
+                                         ensure_ascii=False, separators=(",", ":")))
+            self.first = False
+        except OSError:
+            self.discard()
+
+    def close(self) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.handle.write("}")
+            self.handle.close()
+            os.replace(self.partial, self.file)
+        except OSError:
+            self.discard()
+        self.handle = None
+
+    def discard(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            Path(self.partial).unlink(missing_ok=True)
+        self.handle = None
 
 
 def _reuse(old: Path, new: Path, state: dict) -> bool:
@@ -398,15 +433,20 @@ class _Task:
     """Of these pages."""
     cache: Path | None
     """`DownloadTexts` folder."""
-    keys: dict[str, str] = field(default_factory=dict)
-    """The shard's pages' keys for `PreparedPages`: a digest of each one's bytes and its downloads' stamps."""
+    digests: dict[str, bytes] = field(default_factory=dict)
+    """The digest of each of the shard's pages (its key for `PreparedPages` adds its downloads' stamps: `keys`)."""
     prepared: Path | None = None
     """`PreparedPages` folder, with the code key in its files' names (`code`)."""
     code: str = ""
 
+    @functools.cached_property
+    def keys(self) -> dict[str, str]:
+        """Each page's key for `PreparedPages`, made in the worker that reads the shard."""
+        return {path: _page_key(digest, self.downloads.get(path, [])) for path, digest in self.digests.items()}
+
 
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
-                  cache: Path | None, executable: Path | None, pool=None, keys: dict[str, str] | None = None,
+                  cache: Path | None, executable: Path | None, pool=None, keys: dict[str, bytes] | None = None,
                   prepared: Path | None = None, code: str = "") -> list[tuple[str, dict]]:
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
 
@@ -418,6 +458,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     source = _scratch(site_dir)
 
     shard_keys = {name: {path: keys[path] for path in paths if path in keys} for name, paths, _ in shards} if keys else {}
+    # (page digests here: each worker makes its pages' keys, `_Task.keys`)
 
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
         mine = {path: downloads[path] for path in paths if downloads.get(path)}
@@ -483,24 +524,34 @@ def _discard_scratch(folder: Path) -> None:
 
 def _index_shard(task: _Task) -> tuple[str, dict]:
     """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds."""
-    return _run_shard((task, _read_pages(task)))
+    return _run_shard((task, _read_pages(task, stream=True)))
 
 
-def _read_pages(task: _Task) -> tuple[list, bool]:
+def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
     """Pages of a shard read and made into Pagefind's input (taken from `PreparedPages` when the page
-    did not change); their records without text, and whether the home page stood in for a shard
-    without pages (`_Task.fallback`)."""
+    did not change); their records, and whether the home page stood in for a shard without pages
+    (`_Task.fallback`). With `stream` (the whole shard, in page order), each page is written into
+    Pagefind's input and the kept input as it is made, and returned without its text."""
     texts = DownloadTexts(task.cache)
     kept = PreparedPages(task)
+    writer = PreparedPages.writer(task) if stream and not task.fallback else None
     prepared = []
     for path in task.paths:
         entry = kept.get(path, task.keys.get(path))
-        if entry is not None:
-            prepared.append(entry)
-            continue
-        record = read_page(task.site_dir / path, task.site_dir)
-        if record is not None:
-            prepared.append(_prepare(record, task.downloads.get(record.path, []), texts.get))
+        if entry is None:
+            record = read_page(task.site_dir / path, task.site_dir)
+            if record is None:
+                continue
+            entry = _prepare(record, task.downloads.get(record.path, []), texts.get)
+        if stream:
+            _write_source(task.source / task.name, path, entry[4])
+            if writer is not None:
+                writer.add(entry)
+            entry = entry[:4] + ("",)
+        prepared.append(entry)
+    kept.kept = {}
+    if writer is not None:
+        writer.close()
     if not prepared and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
@@ -517,11 +568,17 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     source, target = task.source / task.name, task.output / task.name
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
     # the order the files were made: read on several cores, the pages are written here, in order.
-    for record, *_, page in sorted(prepared, key=lambda item: item[0].path):
-        _write_source(source, record.path, page)
+    streamed = all(not page for *_, page in prepared)
+    if not streamed:
+        writer = PreparedPages.writer(task) if not fallback else None
+        for item in sorted(prepared, key=lambda item: item[0].path):
+            _write_source(source, item[0].path, item[4])
+            if writer is not None:
+                writer.add(item)
+        if writer is not None:
+            writer.close()
+        prepared = [item[:4] + ("",) for item in prepared]
     _run_pagefind(source, target, task.executable)
-    if not fallback:
-        PreparedPages.store(task, prepared)
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
         (target / ui).unlink(missing_ok=True)
