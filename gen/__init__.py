@@ -9,15 +9,15 @@ PACKAGE = Path(__file__).resolve().parent
 
 
 def code_digest(*also: str) -> str:
-    """A digest of this version's code (each module's path, size and time) and of `also`: what the
-    caches kept between runs depend on besides their own inputs (a developer's edit drops them)."""
+    """A digest of this version's code and data (each file's path, size and time; the packaged word list
+    counts too) and of `also`: what every cache kept between runs depends on besides its own inputs (a
+    developer's edit drops them). Compiled modules (`__pycache__`) are left out: they follow the code."""
     import hashlib
     import os
     digest = hashlib.blake2b("\n".join((__version__, *also)).encode("utf-8", "surrogateescape"), digest_size=16)
-    for folder, dirs, files in sorted(os.walk(PACKAGE)):
-        dirs.sort()
+    for folder, dirs, files in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py"):
-                stat = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+            stat = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

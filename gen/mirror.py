@@ -135,7 +135,6 @@ def _download(address: str, folder: Path, path: str, size: int, digest: str) -> 
         raise MirrorError(f"{address}{path} 的内容与该部门文件清单中的校验值不符（可能正在发布中，或被改动过）。请稍后重试；"
                           "如果一直如此，请该部门整体重新发布网站。")
     target = folder / path
-    target.parent.mkdir(parents=True, exist_ok=True)
     _write(target, data)
     return [size, target.stat().st_mtime_ns, digest]
 

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
 
-from gen import PACKAGE, __version__
+from gen import __version__, code_digest
 from gen.build.unchanged import output_identity, stat_lines
 from gen.build.write import Writer
 from gen.content.config import Column, SiteConfig
@@ -157,7 +157,7 @@ def page_key(frame: str, page: Page, mentions: set | None = None) -> str:
 
 def code_key(layouts: Path) -> str:
     """The templates and the generator's own code, by path, size and modification time."""
-    return "\n".join([__version__, *stat_lines(layouts), *stat_lines(PACKAGE)])
+    return "\n".join([code_digest(), *stat_lines(layouts)])
 
 
 def frame_key(renderer: Renderer, options: tuple, code: str | None = None, identity: str | None = None) -> str:

@@ -147,9 +147,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
     site, findings = load_site(content, today, timings, progress=progress)
     if site is not None:
         with Timer(timings, progress)("check"):
-            memo = _memo(content, site)
-            findings += rules.run(site, today, spread=True, memo=memo)
-            memo.store(_memo_path(content))
+            findings += _run_rules(content, site, today, spread=True)
         findings = rules.apply_overrides(findings, site.config.rules, rules.document_settings(site))
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
@@ -225,14 +223,17 @@ def _prepare_rendering(layouts: Path):
     return render.environment(layouts)
 
 
-def _memo_path(content: Path) -> Path:
+def _run_rules(content: Path, site: Site, today: dt.date, spread: bool, memo: bool = True) -> list[Finding]:
+    """The rules' findings, with the per-document ones of the last check or build of this content kept
+    in `.gongkai-cache/rules.json` (see `rules.Memo`; not with `memo` False) and brought up to date."""
     from gen.build import unchanged
-    return unchanged.folder_for(content) / "rules.json"
-
-
-def _memo(content: Path, site: Site) -> rules.Memo:
-    """The per-document findings of the last check or build of this content (see `rules.Memo`)."""
-    return rules.Memo.load(_memo_path(content), rules.memo_scope(site))
+    if not memo:
+        return rules.run(site, today, spread=spread)
+    path = unchanged.folder_for(content) / "rules.json"
+    kept = rules.Memo.load(path, rules.memo_scope(site))
+    found = rules.run(site, today, spread=spread, memo=kept)
+    kept.store(path)
+    return found
 
 
 def _record_findings(result: Result, loaded: list[Finding], found: list[Finding]) -> bool:
@@ -261,11 +262,8 @@ def _check_and_render(site: Site, layouts: Path, options: Options, previous, res
         # After an edit most pages are reused, not rendered, and the rules are most of the work:
         # then they are shared out to every core too.
         with stage("check"):
-            memo = _memo(options.content, site) if options.incremental else None
-            ok = _record_findings(result, loaded, rules.run(site, options.today, spread=bool(previous.pages), memo=memo))
-            if memo is not None:
-                memo.store(_memo_path(options.content))
-            return ok
+            return _record_findings(result, loaded, _run_rules(options.content, site, options.today,
+                                                               spread=bool(previous.pages), memo=options.incremental))
     start = time.perf_counter()
     staging, tally, ok = render_and_write(site, layouts, options.search, options.out, previous, first=check, env=env)
     stage.add("render", time.perf_counter() - start - stage.timings.get("check", 0.0))

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from gen import PACKAGE, __version__
+from gen import code_digest
 from gen.build.write import MARKER
 from gen.content.sources import Folders, walk
 from gen.findings import Finding
@@ -29,9 +29,9 @@ def folder_for(content: Path) -> Path:
 
 def fingerprint(content: Path, layouts: Path, options: tuple, folders: Folders | None = None) -> str:
     """A digest of every input of a build (`folders`: content's, when they were listed already)."""
-    digest = hashlib.sha256(repr((__version__, options)).encode())
     # The generator's own code counts as an input too, so a developer's change is never skipped.
-    for root, listed in ((content, folders), (layouts, None), (PACKAGE, None)):
+    digest = hashlib.sha256(repr((code_digest(), options)).encode())
+    for root, listed in ((content, folders), (layouts, None)):
         for line in stat_lines(root, listed):
             digest.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()

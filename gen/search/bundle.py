@@ -38,10 +38,10 @@ from gen.search.text import SPACE, display, index_words
 OUTPUT = "pagefind"
 """The bundle's folder inside the site."""
 FACETS_FILE = "gongkai-search.json"
+"""Beside Pagefind's files: every page's filter values, the date order and where excerpts start."""
 FILES_FILE = "gongkai-files.json"
 """Every file of the bundle with its size and SHA-256: what a portal fetching the index from the
 column's web address downloads (only the files it does not have already) and verifies."""
-"""Beside Pagefind's files: every page's filter values, the date order and where excerpts start."""
 FACET_ORDER = ("主题分类", "类别", "发布机构", "有效性", "年份")
 """Filters shown first, in this order; any other `data-pagefind-filter` key follows."""
 LEAD_LENGTH = 160
@@ -322,11 +322,6 @@ class PreparedPages:
     def file_of(cls, task: "_Task") -> Path | None:
         return task.prepared / f"{task.code[:16]}-{task.name}.json" if task.prepared is not None and task.code else None
 
-    @classmethod
-    def writer(cls, task: "_Task") -> "_InputWriter":
-        """Where a shard's input is kept as its pages are made, one page at a time (a shard's pages are
-        never all held in memory)."""
-        return _InputWriter(cls.file_of(task), task)
 
     @classmethod
     def keep(cls, folder: Path | None, code: str, shards: list[str]) -> None:
@@ -339,35 +334,38 @@ class PreparedPages:
                 kept.unlink(missing_ok=True)
 
 
-class _InputWriter:
-    """Writes a shard's kept input (`PreparedPages`) as a JSON object, one page at a time; in place of
-    the last one when `close`d, or not at all (best effort: it is only a cache)."""
+class _ShardInput:
+    """A shard's input for Pagefind, one page at a time: written into the scratch folder, and kept as
+    a JSON object for the next build (`PreparedPages`; not for the home page standing in for an
+    empty column, and only as a whole: best effort, it is only a cache)."""
 
-    def __init__(self, file: Path | None, task: "_Task"):
-        self.file, self.task, self.handle = file, task, None
-        if file is not None:
+    def __init__(self, task: "_Task", keep: bool = True):
+        self.task, self.folder, self.handle, self.first = task, task.source / task.name, None, True
+        self.file = PreparedPages.file_of(task) if keep else None
+        if self.file is not None:
             try:
-                file.parent.mkdir(parents=True, exist_ok=True)
-                self.partial = file.with_name(f".{file.name}.{os.getpid()}")
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                self.partial = self.file.with_name(f".{self.file.name}.{os.getpid()}")
                 self.handle = open(self.partial, "w", encoding="utf-8")
                 self.handle.write("{")
-                self.first = True
             except OSError:
                 self.handle = None
 
-    def add(self, item: tuple) -> None:
+    def add(self, item: tuple) -> tuple:
+        """Write a prepared page; return it without its text."""
         record, words, used, cut, page = item
+        _write_source(self.folder, record.path, page)
         key = self.task.keys.get(record.path)
-        if self.handle is None or not key:
-            return
-        fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
-        try:
-            self.handle.write(("" if self.first else ",") + json.dumps(record.path, ensure_ascii=False) + ":" +
-                              json.dumps([key, [fields, words, used, [str(c) for c in cut], page]],
-                                         ensure_ascii=False, separators=(",", ":")))
-            self.first = False
-        except OSError:
-            self.discard()
+        if self.handle is not None and key:
+            fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
+            try:
+                self.handle.write(("" if self.first else ",") + json.dumps(record.path, ensure_ascii=False) + ":" +
+                                  json.dumps([key, [fields, words, used, [str(c) for c in cut], page]],
+                                             ensure_ascii=False, separators=(",", ":")))
+                self.first = False
+            except OSError:
+                self._discard()
+        return record, words, used, cut, ""
 
     def close(self) -> None:
         if self.handle is None:
@@ -377,13 +375,12 @@ class _InputWriter:
             self.handle.close()
             os.replace(self.partial, self.file)
         except OSError:
-            self.discard()
+            self._discard()
         self.handle = None
 
-    def discard(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            Path(self.partial).unlink(missing_ok=True)
+    def _discard(self) -> None:
+        self.handle.close()
+        Path(self.partial).unlink(missing_ok=True)
         self.handle = None
 
 
@@ -446,7 +443,7 @@ class _Task:
 
 
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
-                  cache: Path | None, executable: Path | None, pool=None, keys: dict[str, bytes] | None = None,
+                  cache: Path | None, executable: Path | None, pool=None, digests: dict[str, bytes] | None = None,
                   prepared: Path | None = None, code: str = "") -> list[tuple[str, dict]]:
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
 
@@ -457,13 +454,13 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     from gen import parallel
     source = _scratch(site_dir)
 
-    shard_keys = {name: {path: keys[path] for path in paths if path in keys} for name, paths, _ in shards} if keys else {}
-    # (page digests here: each worker makes its pages' keys, `_Task.keys`)
+    digests = digests or {}
+    shard_digests = {name: {path: digests[path] for path in paths if path in digests} for name, paths, _ in shards}
 
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
         mine = {path: downloads[path] for path in paths if downloads.get(path)}
         return _Task(name, paths, fallback, site_dir, source, output, executable, mine, cache,
-                     shard_keys.get(name, {}), prepared, code)
+                     shard_digests[name], prepared, code)
     pages = sum(len(paths) for _, paths, _ in shards)
     processes = parallel.workers() if hasattr(os, "fork") and pages >= parallel.MIN_ITEMS else 1
     try:
@@ -534,7 +531,7 @@ def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
     Pagefind's input and the kept input as it is made, and returned without its text."""
     texts = DownloadTexts(task.cache)
     kept = PreparedPages(task)
-    writer = PreparedPages.writer(task) if stream and not task.fallback else None
+    written = _ShardInput(task, keep=not task.fallback) if stream else None
     prepared = []
     for path in task.paths:
         entry = kept.get(path, task.keys.get(path))
@@ -543,15 +540,9 @@ def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
             if record is None:
                 continue
             entry = _prepare(record, task.downloads.get(record.path, []), texts.get)
-        if stream:
-            _write_source(task.source / task.name, path, entry[4])
-            if writer is not None:
-                writer.add(entry)
-            entry = entry[:4] + ("",)
-        prepared.append(entry)
-    kept.kept = {}
-    if writer is not None:
-        writer.close()
+        prepared.append(written.add(entry) if written is not None else entry)
+    if written is not None:
+        written.close()
     if not prepared and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
@@ -568,16 +559,10 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     source, target = task.source / task.name, task.output / task.name
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
     # the order the files were made: read on several cores, the pages are written here, in order.
-    streamed = all(not page for *_, page in prepared)
-    if not streamed:
-        writer = PreparedPages.writer(task) if not fallback else None
-        for item in sorted(prepared, key=lambda item: item[0].path):
-            _write_source(source, item[0].path, item[4])
-            if writer is not None:
-                writer.add(item)
-        if writer is not None:
-            writer.close()
-        prepared = [item[:4] + ("",) for item in prepared]
+    if any(page for *_, page in prepared):  # not written while read (`_read_pages`' stream)
+        written = _ShardInput(task, keep=not fallback)
+        prepared = [written.add(item) for item in sorted(prepared, key=lambda item: item[0].path)]
+        written.close()
     _run_pagefind(source, target, task.executable)
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
