@@ -23,6 +23,7 @@ import html
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -429,7 +430,7 @@ class _Task:
     downloads: dict[str, list[Path]]
     """Of these pages."""
     cache: Path | None
-    """`DownloadTexts` folder."""
+    """`DownloadTexts`' folder (the build's cache)."""
     digests: dict[str, bytes] = field(default_factory=dict)
     """The digest of each of the shard's pages (its key for `PreparedPages` adds its downloads' stamps: `keys`)."""
     prepared: Path | None = None
@@ -470,7 +471,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
         pool = pool or multiprocessing.get_context("fork").Pool(processes, initializer=parallel.quiet_worker, initargs=(True,))
         try:
             if len(shards) >= processes:
-                return pool.map(_index_shard, [task(*item) for item in shards], chunksize=1)
+                return _read_and_index(pool, [task(*item) for item in shards], processes)
             slices = [task(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
                       for name, paths, fallback in shards for i in range(processes)]
             read = pool.map(_read_pages, slices, chunksize=1)
@@ -485,6 +486,35 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
                 pool.join()
     finally:
         _discard_scratch(source)
+
+
+def _read_and_index(pool, tasks: list[_Task], processes: int) -> list[tuple[str, dict]]:
+    """Whole shards: each read on the pool's processes, and indexed by a Pagefind run started from a
+    thread here as soon as it is read, so that the next shards are read while Pagefind indexes
+    (a process reading and then waiting for its own Pagefind left a core idle for most of each run).
+    At most `processes` Pagefind runs at a time, and at most `processes` more shards read ahead of
+    them: the scratch input and the memory stay those of a few shards."""
+    import queue
+    from concurrent.futures import ThreadPoolExecutor
+    events: queue.Queue = queue.Queue()
+    todo, active, done = list(reversed(tasks)), 0, []
+    with ThreadPoolExecutor(processes) as indexers:
+        while todo or active:
+            while todo and active < 2 * processes:
+                item = todo.pop()
+                pool.apply_async(_read_pages, (item, True), callback=lambda read, item=item: events.put(("read", item, read)),
+                                 error_callback=lambda error, item=item: events.put(("error", item, error)))
+                active += 1
+            kind, item, value = events.get()
+            if kind == "error":
+                raise value
+            if kind == "read":
+                indexers.submit(_run_shard, (item, value)).add_done_callback(
+                    lambda future, item=item: events.put(("indexed", item, future)))
+            else:
+                done.append(value.result())  # raises what the run raised
+                active -= 1
+    return sorted(done, key=lambda item: int(item[0]))
 
 
 def _joined(parts: list[tuple[list, bool]]) -> tuple[list, bool]:
@@ -543,6 +573,7 @@ def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
         prepared.append(written.add(entry) if written is not None else entry)
     if written is not None:
         written.close()
+    texts.save()
     if not prepared and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
@@ -626,14 +657,19 @@ def _public_downloads(site: Site) -> dict[str, list[Path]]:
 
 
 class DownloadTexts:
-    """The text of each download as extracted last time, one file per download, named by a digest of
-    its path, size and time (`<cache>/download-text/`): only new or changed Word and PDF files are
-    read again, and each process reads and writes only the texts it needs."""
+    """The text of each download as extracted last time, by a digest of its path, size and time, in
+    one SQLite file (`<cache>/download-text.sqlite`): only new or changed Word and PDF files are read
+    again. One file, written once per shard, because a file per download made a cold build create
+    thousands of files in the cache; the standard library's SQLite also takes care of two processes
+    (or a build and the preview) writing at once."""
 
-    NAME = "download-text"
+    NAME = "download-text.sqlite"
 
     def __init__(self, cache: Path | None):
-        self.folder = cache / self.NAME if cache is not None else None
+        self.file = cache / self.NAME if cache is not None else None
+        self.db: sqlite3.Connection | None = None
+        self.new: list[tuple[str, int, str]] = []
+        """Texts extracted here, stored by `save`."""
 
     @staticmethod
     def _key(path: Path) -> str | None:
@@ -644,37 +680,73 @@ class DownloadTexts:
         stamp = f"{path}\0{stat.st_size}:{stat.st_mtime_ns}".encode("utf-8", "surrogateescape")
         return hashlib.blake2b(stamp, digest_size=16).hexdigest()
 
+    def _open(self) -> sqlite3.Connection | None:
+        """The cache's database, made when missing and made again when damaged; None without a cache."""
+        if self.db is None and self.file is not None:
+            for attempt in range(2):
+                try:
+                    self.file.parent.mkdir(parents=True, exist_ok=True)
+                    self.db = sqlite3.connect(self.file, timeout=60)
+                    self.db.execute("CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, cut INTEGER, text TEXT)")
+                    break
+                except (OSError, sqlite3.Error):
+                    self.close()
+                    if attempt:
+                        self.file = None  # only a cache: extract every text
+                    else:
+                        self.file.unlink(missing_ok=True)
+        return self.db
+
     def get(self, path: Path) -> tuple[str, bool]:
         """The file's text, and whether it was cut at `search_files.TEXT_LIMIT`."""
         key = self._key(path)
         if key is None:
             return "", False
-        kept = self.folder / key if self.folder is not None else None
-        if kept is not None:
+        db = self._open()
+        if db is not None:
             try:
-                flag, _, text = kept.read_text(encoding="utf-8").partition("\n")
-                return text, flag == "cut"
-            except (OSError, ValueError):
+                row = db.execute("SELECT cut, text FROM texts WHERE key = ?", (key,)).fetchone()
+                if row is not None:
+                    return str(row[1]), bool(row[0])
+            except sqlite3.Error:
                 pass
         text, cut = file_text(path)
-        if kept is not None:
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                partial = self.folder / f".{key}.{os.getpid()}"
-                partial.write_text(("cut" if cut else "whole") + "\n" + text, encoding="utf-8")
-                os.replace(partial, kept)
-            except OSError:
-                pass  # only a cache: the text is extracted again next time
+        if db is not None:
+            self.new.append((key, int(cut), text))
         return text, cut
+
+    def save(self) -> None:
+        """Store the texts extracted since the last `save` (best effort) and close the database."""
+        if self.new and self.db is not None:
+            try:
+                with self.db:
+                    self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)", self.new)
+            except (sqlite3.Error, ValueError):  # ValueError: text SQLite cannot hold (a lone surrogate)
+                pass  # only a cache: the texts are extracted again next time
+        self.new = []
+        self.close()
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     def keep(self, files: list[Path]) -> None:
         """Remove the texts of downloads the site no longer has (or has changed since)."""
-        if self.folder is None or not self.folder.is_dir():
+        if self.file is not None:
+            shutil.rmtree(self.file.with_name("download-text"), ignore_errors=True)  # earlier versions' file per text
+        if self.file is None or not self.file.is_file() or self._open() is None:
             return
         wanted = {self._key(path) for path in files}
-        for kept in self.folder.iterdir():
-            if kept.name not in wanted:
-                kept.unlink(missing_ok=True)
+        try:
+            stale = [(key,) for key, in self.db.execute("SELECT key FROM texts") if key not in wanted]
+            if stale:
+                with self.db:
+                    self.db.executemany("DELETE FROM texts WHERE key = ?", stale)
+        except sqlite3.Error:
+            pass
+        finally:
+            self.close()
 
 
 def add_downloads(record: Record, files: list[Path], cut: list[Path] | None = None, extract=None) -> int:
