@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from playwright.sync_api import expect
 
 from conftest import MINIMAL_SITE_YML, PDF_BYTES, ROOT, TODAY, build, doc, docx_bytes, write_site
@@ -15,7 +16,7 @@ from test_search_recall import chromium, serve
 
 from gen.search import bundle as search
 from gen.search.files import file_text, new_text, squeeze
-from gen.search.text import display, index_words, query_groups
+from gen.search.text import _Words, _classify, display, index_words, query_groups
 
 TRICKY = ["社会保险", "法释〔2023〕2号", "法释[2023]2号", "示人社发（2023）3号", "ＡＰＰ　２０２３年", "12333热线",
           "社会保险、就业 创业", "“十四五”规划", "0564-7654321", "二〇二三年", "Social Security", "a_b",
@@ -36,6 +37,18 @@ def test_index_words_read_as_the_text_again(text):
     assert display(words) == " ".join(unicodedata.normalize("NFKC", text).split()) or \
         display(words) == " ".join(text.replace("\u3000", " ").split())
     assert all(" " not in w for w in words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("社会保险〇々𠀀aZ09 \u3000\n\t，。、；：！？“”《》（）〔〕[]-/.·…—～％%,:;_ＡＢ２\u0301\u200b\ue000"), max_size=40))
+def test_index_words_takes_runs_as_their_characters_one_by_one(text):
+    """The tokenizer's fast paths (runs of 汉字, letters, spaces, punctuation) give the words that
+    taking each character on its own gives."""
+    out = _Words()
+    for char in text:
+        for shown, kind in _classify(char)[1]:
+            out.char(shown, kind)
+    assert index_words(text) == out.finish()
 
 
 @pytest.mark.parametrize("sentence, term", [

@@ -20,6 +20,7 @@ import functools
 import gzip
 import hashlib
 import html
+import itertools
 import json
 import os
 import shutil
@@ -803,8 +804,9 @@ def index_page(record: Record, words: list[tuple[int, list[str]]]) -> str:
     meta = dict(record.meta)
     # The opening of the text as written, unsplit: shown when browsing by filters alone, and
     # it keeps each page's own words verbatim in the bundle for byte-level disclosure scans.
-    everything = [w for _, part in words for w in part]
-    meta["lead"] = display(everything[record.excerpt_from:])[:LEAD_LENGTH].strip()
+    # Every word shows as one character or more: LEAD_LENGTH words from the excerpt's start are enough.
+    opening = itertools.islice((w for _, part in words for w in part), record.excerpt_from, record.excerpt_from + LEAD_LENGTH)
+    meta["lead"] = display(list(opening))[:LEAD_LENGTH].strip()
     extra = [f'<span data-pagefind-meta="{html.escape(k)}">{html.escape(v)}</span>' for k, v in sorted(meta.items()) if v]
     return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title></title></head><body>\n'
             f'<main data-pagefind-body><p>{" ".join(body)}</p></main>\n'
@@ -900,22 +902,11 @@ def _feed(parser: "_PageParser", text: str) -> None:
 
 
 class _Target:
-    """lxml's parser-target interface onto `_PageParser`'s html.parser-style handlers."""
+    """lxml's parser-target interface, straight onto `_PageParser`'s handlers (it calls them for
+    every element and every run of text of a page)."""
 
     def __init__(self, parser: "_PageParser"):
-        self.parser = parser
-
-    def start(self, tag, attrib):
-        self.parser.handle_starttag(tag, list(attrib.items()))
-
-    def end(self, tag):
-        self.parser.handle_endtag(tag)
-
-    def data(self, data):
-        self.parser.handle_data(data)
-
-    def comment(self, text):
-        pass
+        self.start, self.end, self.data = parser.start, parser.handle_endtag, parser.handle_data
 
     def close(self):
         return None
@@ -956,7 +947,10 @@ class _PageParser(HTMLParser):
         return self.stack[-1][1], self.stack[-1][2]
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
+        self.start(tag, dict(attrs))
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        """An element opens (lxml's target interface; `handle_starttag` for html.parser)."""
         in_body, ignored = self._state()
         if "data-pagefind-body" in attributes:
             in_body = self.found_body = True
@@ -1009,7 +1003,8 @@ class _PageParser(HTMLParser):
             self.sort[key] = value
 
     def handle_endtag(self, tag):
-        if not any(open_tag == tag for open_tag, *_ in self.stack):
+        stack = self.stack
+        if not stack or (stack[-1][0] != tag and not any(open_tag == tag for open_tag, *_ in stack)):
             return
         while self.stack:
             open_tag, in_body, ignored, captures = self.stack.pop()
