@@ -73,6 +73,7 @@ def fetch(address: str, folder: Path) -> tuple[int, int]:
         for path, _, digest in listed:
             if not _SAFE_PATH.match(path) or not re.fullmatch(r"[0-9a-f]{64}", digest):
                 raise MirrorError(f"{address}{search['files']} 中的“{path[:200]}”不是网站内的相对路径或 SHA-256 值。")
+    from gen import folders
     from gen.build import write
     state = _state(folder) if folder.is_dir() else {}
     if _unchanged(folder, manifest_bytes, search, list_bytes) and all(_held(folder, state, *item) for item in listed):
@@ -84,7 +85,7 @@ def fetch(address: str, folder: Path) -> tuple[int, int]:
         for path, size, digest in listed:
             if _held(folder, state, path, size, digest):
                 (staging / path).parent.mkdir(parents=True, exist_ok=True)
-                write.link_or_copy(folder / path, staging / path)
+                folders.link_or_copy(folder / path, staging / path)
                 new_state[path] = state[path]
             else:
                 todo.append((path, size, digest))

@@ -388,13 +388,13 @@ def _pagefind_scripts(folder: Path) -> dict[str, Path]:
 
 def _copy_shard(source: Path, target: Path, scripts: dict[str, Path]) -> None:
     """A department's shard into the portal: its data files linked, the portal's own scripts in place of its."""
-    from gen.build import write
+    from gen import folders
     for folder, _, files in os.walk(source):
         for name in files:
             rel = Path(folder, name).relative_to(source).as_posix()
             if rel in scripts or _SHARD_DATA.fullmatch(rel):
                 (target / rel).parent.mkdir(parents=True, exist_ok=True)
-                write.link_or_copy(scripts.get(rel, Path(folder, name)), target / rel)
+                folders.link_or_copy(scripts.get(rel, Path(folder, name)), target / rel)
 
 
 def _search(portal: Portal, staging: Path) -> None:
@@ -406,7 +406,7 @@ def _search(portal: Portal, staging: Path) -> None:
 
 
 def _merge_search(portal: Portal, staging: Path, scripts: dict[str, Path]) -> None:
-    from gen.build import write
+    from gen import folders
     target = staging / SEARCH
     shards: list[str] = []
     sites: list[str] = []
@@ -437,7 +437,7 @@ def _merge_search(portal: Portal, staging: Path, scripts: dict[str, Path]) -> No
             pages.append((date[0] if date else "", page_id, excerpt, values, offset + shard, number))
     if not shards:
         return
-    write.link_or_copy(scripts["pagefind.js"], target / "pagefind.js")
+    folders.link_or_copy(scripts["pagefind.js"], target / "pagefind.js")
     pages.sort(key=lambda page: (not page[0], tuple(-ord(c) for c in page[0]), page[5], page[1]))  # newest first, as a column's
     order = list(facets)
     index_of = {name: {v: i for i, v in enumerate(values)} for name, values in facets.items()}

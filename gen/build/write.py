@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+from gen.folders import clear_unheld, held_folder, release
 from gen.output import Output
 
 MARKER = ".gongkai-output"
@@ -36,44 +36,6 @@ def begin(out: Path) -> Path:
     return staging
 
 
-def held_folder(parent: Path, prefix: str, mode: int) -> Path:
-    """A new folder in `parent` whose lock file (`<folder>.lock`) this process holds until `release`.
-
-    The lock exists before its folder, so a folder without a held lock is always a leftover
-    (`clear_unheld`)."""
-    handle, lock = tempfile.mkstemp(prefix=prefix, suffix=".lock", dir=parent)
-    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    folder = Path(lock[: -len(".lock")])
-    os.mkdir(folder, mode)
-    _LOCKS[str(folder)] = handle
-    return folder
-
-
-def clear_unheld(parent: Path, pattern: str) -> None:
-    """Remove the folders of the lock files in `parent` matching `pattern` that nobody holds (their
-    builds were killed); folders of running builds stay."""
-    for lock in parent.glob(pattern):
-        folder = Path(str(lock)[: -len(".lock")])
-        try:
-            handle = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
-        except OSError:
-            continue
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # a build in progress
-            os.close(handle)
-            continue
-        try:
-            shutil.rmtree(folder, ignore_errors=True)
-            lock.unlink(missing_ok=True)
-        finally:
-            os.close(handle)
-
-
-_LOCKS: dict[str, int] = {}
-"""Held folder → the descriptor of its held lock file."""
-
-
 def clear_leftovers(out: Path) -> None:
     """Remove what interrupted builds left beside `out`: staging folders whose lock nobody holds,
     and previous sites being deleted. A previous site renamed aside by a swap that was cut short
@@ -99,14 +61,6 @@ def recover(out: Path) -> None:
     aside = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime_ns)
     if aside:
         os.rename(aside[-1], out)
-
-
-def release(folder: Path) -> None:
-    """Drop a `held_folder`'s lock (the folder is gone, or has become the site)."""
-    handle = _LOCKS.pop(str(folder), None)
-    if handle is not None:
-        Path(f"{folder}.lock").unlink(missing_ok=True)
-        os.close(handle)
 
 
 class Writer:
@@ -147,15 +101,6 @@ class Writer:
             return True
         except OSError:
             return False
-
-
-def link_or_copy(source: Path | str, target: Path | str) -> None:
-    """A file of a previous output (or a department's site) in a new one: a hard link, a copy where
-    links cannot be made (another file system)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def swap(staging: Path, out: Path) -> None:

@@ -31,8 +31,9 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 
-from gen.build import write
+from gen import folders
 from gen.model.site import Site
 from gen.search.files import COMPARE_BUDGET, file_text, new_text, squeeze
 from gen.search.text import SPACE, display, index_words
@@ -79,6 +80,18 @@ class Record:
     @property
     def text(self) -> str:
         return "".join(text for _, text in self.segments)
+
+
+class Indexed(NamedTuple):
+    """A page written into Pagefind's input: what the shard's facts keep of it."""
+
+    path: str
+    excerpt_from: int
+    date: str
+    filters: dict[str, list[str]]
+    words: int
+    attachments: int
+    cut: list[str]
 
 
 @dataclass
@@ -194,7 +207,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
         DownloadTexts(cache).keep([p for files in downloads.values() for p in files])
         PreparedPages.keep(prepared, code, list(keys))
     shards = sorted((name for name in state if state[name].get("pages")), key=int)
-    write.link_or_copy(output / shards[0] / "pagefind.js", output / "pagefind.js")
+    folders.link_or_copy(output / shards[0] / "pagefind.js", output / "pagefind.js")
     write_facets(shards, state, output)
     for name in shards:
         if "files" not in state[name]:  # kept from a build before the list existed
@@ -353,8 +366,8 @@ class _ShardInput:
             except OSError:
                 self.handle = None
 
-    def add(self, item: tuple) -> tuple:
-        """Write a prepared page; return it without its text."""
+    def add(self, item: tuple) -> "Indexed":
+        """Write a prepared page; return what the shard's facts need of it."""
         record, words, used, cut, page = item
         _write_source(self.folder, record.path, page)
         key = self.task.keys.get(record.path)
@@ -367,7 +380,8 @@ class _ShardInput:
                 self.first = False
             except OSError:
                 self._discard()
-        return record, words, used, cut, ""
+        return Indexed(record.path, record.excerpt_from, record.sort.get("date", ""), record.filters, words, used,
+                       [str(c) for c in cut])
 
     def close(self) -> None:
         if self.handle is None:
@@ -393,7 +407,7 @@ def _reuse(old: Path, new: Path, state: dict) -> bool:
     if not (old / "pagefind-entry.json").is_file() or state.get("entry") != _entry_digest(old):
         return False
     try:
-        shutil.copytree(old, new, copy_function=write.link_or_copy)
+        shutil.copytree(old, new, copy_function=folders.link_or_copy)
     except OSError:
         shutil.rmtree(new, ignore_errors=True)
         return False
@@ -498,7 +512,7 @@ def _read_and_index(pool, tasks: list[_Task], processes: int) -> list[tuple[str,
     import queue
     from concurrent.futures import ThreadPoolExecutor
     events: queue.Queue = queue.Queue()
-    todo, active, done = list(reversed(tasks)), 0, []
+    todo, active, done, filters = list(reversed(tasks)), 0, [], {}
     with ThreadPoolExecutor(processes) as indexers:
         while todo or active:
             while todo and active < 2 * processes:
@@ -513,9 +527,18 @@ def _read_and_index(pool, tasks: list[_Task], processes: int) -> list[tuple[str,
                 indexers.submit(_run_shard, (item, value)).add_done_callback(
                     lambda future, item=item: events.put(("indexed", item, future)))
             else:
-                done.append(value.result())  # raises what the run raised
+                done.append(_shared(value.result(), filters))  # raises what the run raised
                 active -= 1
     return sorted(done, key=lambda item: int(item[0]))
+
+
+def _shared(shard: tuple[str, dict], seen: dict) -> tuple[str, dict]:
+    """The shard's pages with one object for each distinct set of filter values (`seen`): the
+    bundle's facts are kept to the end of the build, and a site has few such sets but many pages."""
+    for page in shard[1]["pages"]:
+        key = tuple((name, tuple(values)) for name, values in page[4].items())
+        page[4] = seen.setdefault(key, page[4])
+    return shard
 
 
 def _joined(parts: list[tuple[list, bool]]) -> tuple[list, bool]:
@@ -533,7 +556,7 @@ _SCRATCH_PREFIX = "gongkai-search-"
 
 def _scratch(site_dir: Path) -> Path:
     """A new folder for Pagefind's input, held while this build runs: what a killed build left in
-    `SCRATCH` is removed first (see `write.held_folder`)."""
+    `SCRATCH` is removed first (see `folders.held_folder`)."""
     try:
         stats = os.statvfs(SCRATCH)
         usable = SCRATCH.is_dir() and os.access(SCRATCH, os.W_OK) and stats.f_bavail * stats.f_frsize >= SCRATCH_ROOM
@@ -541,13 +564,13 @@ def _scratch(site_dir: Path) -> Path:
         usable = False
     if not usable:
         return Path(tempfile.mkdtemp(prefix="." + _SCRATCH_PREFIX, dir=site_dir))
-    write.clear_unheld(SCRATCH, _SCRATCH_PREFIX + "*.lock")
-    return write.held_folder(SCRATCH, _SCRATCH_PREFIX, 0o700)
+    folders.clear_unheld(SCRATCH, _SCRATCH_PREFIX + "*.lock")
+    return folders.held_folder(SCRATCH, _SCRATCH_PREFIX, 0o700)
 
 
 def _discard_scratch(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
-    write.release(folder)
+    folders.release(folder)
 
 
 def _index_shard(task: _Task) -> tuple[str, dict]:
@@ -559,7 +582,7 @@ def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
     """Pages of a shard read and made into Pagefind's input (taken from `PreparedPages` when the page
     did not change); their records, and whether the home page stood in for a shard without pages
     (`_Task.fallback`). With `stream` (the whole shard, in page order), each page is written into
-    Pagefind's input and the kept input as it is made, and returned without its text."""
+    Pagefind's input and the kept input as it is made, and returned as `Indexed`."""
     texts = DownloadTexts(task.cache)
     kept = PreparedPages(task)
     written = _ShardInput(task, keep=not task.fallback) if stream else None
@@ -591,7 +614,7 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     source, target = task.source / task.name, task.output / task.name
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
     # the order the files were made: read on several cores, the pages are written here, in order.
-    if any(page for *_, page in prepared):  # not written while read (`_read_pages`' stream)
+    if not isinstance(prepared[0], Indexed):  # not written while read (`_read_pages`' stream)
         written = _ShardInput(task, keep=not fallback)
         prepared = [written.add(item) for item in sorted(prepared, key=lambda item: item[0].path)]
         written.close()
@@ -600,13 +623,12 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
     for ui in _PAGEFIND_UI:
         (target / ui).unlink(missing_ok=True)
     ids = fragment_ids(target)
-    for record, words, used, cut, _ in prepared:
-        if "/" + record.path in ids:
-            result["pages"].append([record.path, ids["/" + record.path], record.excerpt_from,
-                                    record.sort.get("date", ""), record.filters])
-        result["words"] += words
-        result["attachments"] += used
-        result["cut"] += [str(p) for p in cut]
+    for page in prepared:
+        if "/" + page.path in ids:
+            result["pages"].append([page.path, ids["/" + page.path], page.excerpt_from, page.date, page.filters])
+        result["words"] += page.words
+        result["attachments"] += page.attachments
+        result["cut"] += page.cut
     result["entry"] = _entry_digest(target)
     result["files"] = file_list(target)
     return task.name, result
