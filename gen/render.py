@@ -18,7 +18,7 @@ from gen import PACKAGE
 from gen.content import markdown
 from gen.content.config import Column
 from gen.model.document import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
-from gen.model.site import Site, Validity
+from gen.model.site import CATALOGUE, Site, Validity
 from gen.model.vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
 from gen.output import Output
 
@@ -691,6 +691,28 @@ def jobs(site: Site) -> list[Job]:
     result += [(name, None) for name in ("lists", "on_request_list", "sitemap_page", "search_page", "subscribe_page", "not_found", "feed",
                                          "sitemap_xml", "manifest", "files")]
     return result
+
+
+def shows_many(job: Job) -> bool:
+    """Whether a job's pages are made from many documents at once (home, lists, feed, sitemaps,
+    annual reports…). The others — a column's, a document's, a catalogue's pages — show the documents
+    they name, which keying them records (the preview's mentions)."""
+    what, item = job
+    return what not in ("column", "document", "catalogue") or isinstance(item, AnnualReport)
+
+
+def changed_with(job: Job, docs: list[Document], site: Site) -> bool:
+    """Whether the pages of a job that `shows_many` may change when `docs` change in place — their
+    fields, never their identity (id, dates, column, visibility, 文号, 索引号; the preview). A page
+    type added to `jobs` and not named here is always taken as changed."""
+    what, item = job
+    if what == "lists" or isinstance(item, AnnualReport):  # validity lists; each report's row of 行政规范性文件
+        return any(isinstance(d, Normative) for d in docs)
+    if what == "on_request_list":
+        return any(site.visibility(d) == CATALOGUE for d in docs)
+    if what in ("sitemap_xml", "sitemap_page", "search_page", "not_found", "manifest", "files"):
+        return False  # ids, dates, columns and files only
+    return True  # home, feed, subscribe_page (the newest documents' titles), and any other
 
 
 def sitemap_entries(site: Site) -> list[tuple[str, str | None]]:

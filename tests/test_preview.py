@@ -73,6 +73,12 @@ def test_each_update_leaves_the_bytes_of_a_clean_build(preview: Preview, tmp_pat
     assert {"normative/2019/rs-2019-2/index.html", "normative/2023/rs-2023-3/index.html"} <= set(update.changed)
     _same_as_clean_build(content, out, tmp_path)
 
+    # A normative document's title: shown in the validity lists too (`render.changed_with`).
+    _edit(content / NORMATIVE, "title: ", "title: 修订的")
+    update = preview.update({content / NORMATIVE})
+    assert update.tier == FIELDS and "catalogue/current/index.html" in update.changed
+    _same_as_clean_build(content, out, tmp_path)
+
     # An expiry moves a normative document between the validity lists and changes its banner and
     # the items of its interpretations' pages.
     _edit(content / NORMATIVE, "valid_until: 2028-04-30", "valid_until: 2026-06-30")

@@ -3,6 +3,7 @@ disclosure visibility and link resolution. Everything here is computed once per 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -189,6 +190,16 @@ class Site:
                         "normatives")
     """Cached properties that follow from the documents' identity alone (id, visibility, dates, column):
     `forget_derived` keeps them. Any other cached property is derived again after an in-place change."""
+
+    @staticmethod
+    def update_in_place(doc: Document, new: Document) -> None:
+        """Give `doc` the fields of `new`, a version of it with the same identity (the preview), so
+        that every list and index of the site still points at it; its attachments stay those the
+        site found (files are matched to documents when the site is made). Call `forget_derived`
+        after the last such update."""
+        for item in dataclasses.fields(new):
+            if item.name != "attachments":
+                setattr(doc, item.name, getattr(new, item.name))
 
     def forget_derived(self, references: bool, order: bool) -> None:
         """Drop what was derived from documents' fields other than their identity, to be derived again

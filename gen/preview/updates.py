@@ -6,9 +6,10 @@ An update goes the shortest safe way:
   rendered again; nothing else shows a body.
 - **fields** — front matter changed, but no document appeared, disappeared or changed identity
   (class, id, 文号, 索引号, visibility) and the column tree and home figures stay the same: the
-  changed documents and those they reference are updated in place, and the pages that show any of
-  them (recorded while keying), their columns, the lists, home, feed, sitemaps and annual reports
-  are keyed again; only pages whose key changed are rendered.
+  changed documents and those they reference are updated in place (`Site.update_in_place`), and
+  the pages that show any of them (recorded while keying), their columns, and the pages made from
+  many documents that such a change may alter (`render.changed_with`: lists, home, feed, annual
+  reports…) are keyed again; only pages whose key changed are rendered.
 - **full** — anything else (site.yml, templates, files added, removed or renamed, attachments,
   catalogues, column introductions): the content is loaded again (unchanged documents are not
   parsed again) and every page is keyed, as `gongkai build` does, with unchanged pages reused.
@@ -34,9 +35,8 @@ from gen.build import incremental, pipeline, write
 from gen.build.unchanged import folder_for
 from gen.content import sources
 from gen.findings import Finding, sorted_findings
-from gen.model.document import AnnualReport, Document, Normative
+from gen.model.document import Document
 from gen.model import parse
-from gen.model.site import CATALOGUE
 from gen.render import Page, page_path
 
 BODY, FIELDS, FULL = "body", "fields", "full"
@@ -45,6 +45,33 @@ _IDENTITY = ("id", "doc_no", "index_no", "draft", "disclosure", "published", "co
 _NOT_FIELDS = {"source", "body", "attachments"}
 _ORDER = ("pinned", "year")
 """Fields that order a column besides the publication date (identity)."""
+
+
+@dataclass
+class Jobs:
+    """The site's rendering jobs (`render.jobs`) as the fast tiers look them up. Which jobs exist
+    follows from the documents' identity, which an in-place change keeps: made at each full update."""
+
+    many: dict[str, tuple]
+    """Name (or document id) → a job made from many documents (`render.shows_many`)."""
+    pages: dict[str, tuple]
+    """A document's or catalogue's id (the folder of its page) → its job."""
+    columns: dict[str, tuple]
+    """A column's id → its job."""
+
+    @classmethod
+    def of(cls, site) -> "Jobs":
+        found = cls({}, {}, {})
+        for job in render.jobs(site):
+            what, item = job
+            if what == "column":
+                found.columns[item.id] = job
+                continue
+            if what in ("document", "catalogue"):
+                found.pages[item.id] = job
+            if render.shows_many(job):
+                found.many[item.id if item is not None else what] = job
+        return found
 
 
 @dataclass
@@ -72,6 +99,7 @@ class Preview:
         self.known: dict = {}
         self.site = None
         self.renderer: render.Renderer | None = None
+        self.jobs = Jobs({}, {}, {})
         self.frame = ""
         self.code = ""
         self.identity = ""
@@ -114,6 +142,7 @@ class Preview:
                 raise
             self.site = site
             self.renderer = render.Renderer(site, self.layouts, self.search, manifest=False)
+            self.jobs = Jobs.of(site)
             self.code = incremental.code_key(self.layouts)
             self.identity = incremental.identity_key(site)
             self.frame = incremental.frame_key(self.renderer, (self.search,), self.code, self.identity)
@@ -221,9 +250,7 @@ class Preview:
         for old, new in edits:
             if tier == FIELDS:
                 changed += [d for d in self._references(old) if d not in changed]
-            attachments = old.attachments
-            old.__dict__.update(new.__dict__)  # every list and index of the site keeps pointing at it
-            old.attachments = attachments
+            site.update_in_place(old, new)
             if old not in changed:
                 changed.append(old)
             if tier == FIELDS:
@@ -256,39 +283,28 @@ class Preview:
         return found
 
     def _affected_jobs(self, changed: list[Document], reordered: bool) -> list[tuple[tuple, set[str] | None]]:
-        """(job, the only pages of it to key — None for all) for an in-place change of `changed`."""
+        """(job, the only pages of it to key — None for all) for an in-place change of `changed`: the
+        jobs made from many documents that it may change (`render.changed_with`), and the pages that
+        show a changed document (recorded while keying: `mentions`); with `reordered`, every page of
+        the changed documents' columns."""
         site = self.site
         targets = {page_path(d.id) for d in changed}
-        pages = set(targets)
-        for page, shown in self.mentions.items():
-            if shown & targets:
-                pages.add(page)
-        normative = any(isinstance(d, Normative) for d in changed)
-        jobs: list[tuple[tuple, set[str] | None]] = [(("home", None), None), (("feed", None), None),
-                                                     (("subscribe_page", None), None)]  # shows what the feed holds
-        if normative:  # validity lists, and the 行政规范性文件 row of every annual report
-            jobs.append((("lists", None), None))
-        if any(site.visibility(d) == CATALOGUE for d in changed):
-            jobs.append((("on_request_list", None), None))
-        # sitemap.xml lists ids and publication dates only: identity, which an in-place change keeps
-        docs = {d.id: d for d in changed}
-        if normative:
-            docs.update({d.id: d for d in site.documents if isinstance(d, AnnualReport)})
+        shown = targets | {page for page, names in self.mentions.items() if names & targets}
+        jobs = {name: (job, None) for name, job in self.jobs.many.items() if render.changed_with(job, changed, site)}
         columns: dict[str, set[str] | None] = {}
-        for page in pages:
+        for page in shown:
             folder = page[: -len("/index.html")] if page.endswith("/index.html") else ""
-            if folder in site.by_id:
-                docs[folder] = site.by_id[folder]
-            elif folder.split("/page/")[0] in site.columns_by_path:
-                column_id = site.columns_by_path[folder.split("/page/")[0]].id
-                columns.setdefault(column_id, set()).add(page)
+            column = site.columns_by_path.get(folder.split("/page/")[0])
+            if column is not None:
+                columns.setdefault(column.id, set()).add(page)
+            elif folder in self.jobs.pages:
+                jobs[folder] = (self.jobs.pages[folder], None)
         if reordered:  # pinned or year changed: the order of a column and the previews above it change
             for doc in changed:
                 for column in [doc.column, *doc.column.ancestors()]:
                     columns[column.id] = None
-        jobs += [(("column", c), columns[c.id]) for c in site.config.all_columns if c.id in columns]
-        jobs += [(("document", d), None) for d in docs.values() if site.is_public(d)]
-        return jobs
+        return list(jobs.values()) + [(self.jobs.columns[c.id], columns[c.id]) for c in site.config.all_columns
+                                      if c.id in columns]
 
     def _render(self, jobs: list[tuple[tuple, set[str] | None]]) -> list[str]:
         """Key the pages of `jobs`; render and write those whose key changed, each file atomically."""
