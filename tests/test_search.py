@@ -42,7 +42,7 @@ def test_index_words_read_as_the_text_again(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("社会保险〇々𠀀aZ09 \u3000\n\t，。、；：！？“”《》（）〔〕[]-/.·…—～％%,:;_ＡＢ２\u0301\u200b\ue000"), max_size=40))
 def test_index_words_takes_runs_as_their_characters_one_by_one(text):
-    """The tokenizer's fast paths (runs of 汉字, letters, spaces, punctuation) give the words that
+    """The tokenizer's fast paths (runs of 汉字, letters and digits, spaces) give the words that
     taking each character on its own gives."""
     out = _Words()
     for char in text:

@@ -37,6 +37,10 @@ _WHITE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u200
 # Character classes, after NFKC: what a character does to the words around it.
 CJK, ALNUM, MARK, JOIN, BREAK, SPACE_CLASS, SKIP = "cjk", "alnum", "mark", "join", "break", "space", "skip"
 
+# Runs that NFKC leaves alone and that need no look at single characters: most of any text.
+_FAST = re.compile("(?P<cjk>[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002f7ff\U0002fa20-\U000323af]+)"
+                   "|(?P<alnum>[A-Za-z0-9]+)|(?P<space>[\t\n\r ]+)|(?P<other>.)", re.S)
+
 
 def char_class(char: str) -> str:
     """Say what one NFKC-normalized character is for tokenizing (same rules as search.js)."""
@@ -55,26 +59,6 @@ def char_class(char: str) -> str:
         return JOIN
     return BREAK
 
-
-def _breaking(ranges: tuple[tuple[int, int], ...]) -> str:
-    """The characters of `ranges` that stand for themselves and break phrases (，。、《》“” and the
-    like, after `char_class`), escaped for a regular expression's character set."""
-    found = []
-    for first, last in ranges:
-        for code in range(first, last + 1):
-            char = chr(code)
-            normalized = unicodedata.normalize("NFKC", char)
-            if len(normalized) == 1 and char_class(normalized) == BREAK:
-                found.append(re.escape(char))
-    return "".join(found)
-
-
-# Runs that NFKC leaves alone and that need no look at single characters: most of any text. A run of
-# punctuation (`brk`) is what `_Words.char` makes of its characters one by one, in one step.
-_FAST = re.compile("(?P<cjk>[\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002f7ff\U0002fa20-\U000323af]+)"
-                   "|(?P<alnum>[A-Za-z0-9]+)|(?P<space>[\t\n\r ]+)"
-                   f"|(?P<brk>[{_breaking(((0x21, 0x7e), (0x2010, 0x206f), (0x3000, 0x303f), (0xff01, 0xff65)))}]+)"
-                   "|(?P<other>.)", re.S)
 
 _classes: dict[str, tuple[str, list[tuple[str, str]]]] = {}
 
@@ -151,16 +135,6 @@ class _Words:
             self.space()
         # SKIP (control and format characters, zero-width spaces) and marks outside a run vanish.
 
-    def breaks(self, text: str) -> None:
-        """A run of characters that `char` would each take as BREAK, shown as they are."""
-        self.close_run()
-        shown, self.prefix = self.prefix + text, ""
-        if self.last == "break":
-            self.words[-1] += shown
-        else:
-            self.words.append(shown)
-            self.last = "break"
-
     def finish(self) -> list[str]:
         self.close_run()
         if self.prefix:
@@ -188,8 +162,6 @@ def index_words(text: str) -> list[str]:
             out.alnum(match.group())
         elif kind == "space":
             out.space()
-        elif kind == "brk":
-            out.breaks(match.group())
         else:
             for shown, char_kind in _classify(match.group())[1]:
                 out.char(shown, char_kind)
