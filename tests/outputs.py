@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
+_SPACED = re.compile(rb"(?<=[\x80-\xff]) (?=[\x80-\xff])")
+"""A space between two non-ASCII characters: the search index writes every 汉字 as a word."""
+
+
 def output_texts(site: Path) -> dict[str, bytes]:
-    """Every output file's bytes; Pagefind's gzip-compressed index files are decompressed."""
+    """Every output file's bytes; Pagefind's gzip-compressed index files are decompressed, and
+    followed by their text without the spaces between 汉字, so that a scan for a phrase finds it in
+    the index as written."""
     result = {}
     for path in sorted(site.rglob("*")):
         if not path.is_file():
@@ -18,6 +25,7 @@ def output_texts(site: Path) -> dict[str, bytes]:
         if data[:2] == b"\x1f\x8b":
             try:
                 data = gzip.decompress(data)
+                data += b"\n" + _SPACED.sub(b"", data)
             except OSError:
                 pass
         result[path.relative_to(site).as_posix()] = data

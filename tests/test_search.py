@@ -281,7 +281,15 @@ def test_browse_by_filters_alone(page, server, example_site):
     page.locator(".search-result").first.wait_for()
     first = page.locator(".search-result").first
     assert "行政规范性文件" in first.locator(".result-meta").inner_text()
-    assert first.locator(".result-excerpt").inner_text().endswith("…")
+    shown = first.locator(".result-excerpt").inner_text()
+    assert shown.endswith("…")
+    # The opening of the page's text from its first word after the title, as gen/search/text.py splits it.
+    href = first.locator("a").first.get_attribute("href")
+    path = example_site / re.sub(r"^https?://[^/]+/", "", href).split("#")[0]
+    record = search.read_page(path, example_site)
+    words = [w for _, part in search.record_words(record) for w in part]
+    opening = display(words[record.excerpt_from:record.excerpt_from + 160])[:160].strip()
+    assert len(opening) > 20 and shown == opening + "…", (shown, opening)
     dates = [re.search(r"\d{4}-\d\d-\d\d", t)[0] for t in page.locator(".search-result .result-meta").all_inner_texts()]
     assert dates == sorted(dates, reverse=True)  # newest first
     page.get_by_role("button", name="清除全部筛选").click()

@@ -20,7 +20,6 @@ import functools
 import gzip
 import hashlib
 import html
-import itertools
 import json
 import os
 import shutil
@@ -36,7 +35,7 @@ from typing import NamedTuple
 from gen import folders
 from gen.model.site import Site
 from gen.search.files import COMPARE_BUDGET, file_text, new_text, squeeze
-from gen.search.text import SPACE, display, index_words
+from gen.search.text import SPACE, index_words
 
 OUTPUT = "pagefind"
 """The bundle's folder inside the site."""
@@ -47,8 +46,6 @@ FILES_FILE = "gongkai-files.json"
 column's web address downloads (only the files it does not have already) and verifies."""
 FACET_ORDER = ("主题分类", "类别", "发布机构", "有效性", "年份")
 """Filters shown first, in this order; any other `data-pagefind-filter` key follows."""
-LEAD_LENGTH = 160
-"""Characters of a page's opening text kept verbatim as its `lead` metadata."""
 
 # Pagefind's own weights for headings; body text weighs 1.
 _HEADING_WEIGHTS = {"h1": 7, "h2": 6, "h3": 5, "h4": 4, "h5": 3, "h6": 2}
@@ -823,13 +820,9 @@ def index_page(record: Record, words: list[tuple[int, list[str]]]) -> str:
     for weight, part in words:
         text = html.escape(" ".join(part), quote=False)
         body.append(text if weight == 1 else f'<span data-pagefind-weight="{weight}">{text}</span>')
-    meta = dict(record.meta)
-    # The opening of the text as written, unsplit: shown when browsing by filters alone, and
-    # it keeps each page's own words verbatim in the bundle for byte-level disclosure scans.
-    # Every word shows as one character or more: LEAD_LENGTH words from the excerpt's start are enough.
-    opening = itertools.islice((w for _, part in words for w in part), record.excerpt_from, record.excerpt_from + LEAD_LENGTH)
-    meta["lead"] = display(list(opening))[:LEAD_LENGTH].strip()
-    extra = [f'<span data-pagefind-meta="{html.escape(k)}">{html.escape(v)}</span>' for k, v in sorted(meta.items()) if v]
+    # No opening text ("lead") among the metadata: Pagefind indexes metadata too, and each unsplit
+    # run of 汉字 would be a word of its own that no query matches; the search page takes it from the text.
+    extra = [f'<span data-pagefind-meta="{html.escape(k)}">{html.escape(v)}</span>' for k, v in sorted(record.meta.items()) if v]
     return ('<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title></title></head><body>\n'
             f'<main data-pagefind-body><p>{" ".join(body)}</p></main>\n'
             f'<div hidden>{"".join(extra)}</div>\n</body></html>\n')

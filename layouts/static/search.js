@@ -19,6 +19,7 @@
   var PAGE_SIZE = 10;
   var EXCERPT_BEFORE = 30;
   var EXCERPT_LENGTH = 110;
+  var LEAD_LENGTH = 160;  // characters of a page's opening text shown when browsing by filters alone
 
   /** What one NFKC-normalized character does to the words around it (search_text.char_class). */
   function charClass(ch) {
@@ -86,11 +87,22 @@
 
   function shown(word) { return word === SPACE ? " " : word; }
 
-  /** An excerpt of the page's own text around the best match, matches marked; and the matched text. */
-  function excerpt(content, groups, from) {
+  /** The words of a page's text as the index holds them (gen/search/text.py), from its fragment. */
+  function contentWords(content) {
     var words = content.split(/\s+/).filter(Boolean);
     var last = words.length - 1;
     if (last > 0 && /[^.]\.$/.test(words[last])) words[last] = words[last].slice(0, -1);  // Pagefind adds "." after a block
+    return words;
+  }
+
+  /** The opening of a page's text from its first word after the title, as written. */
+  function lead(content, from) {
+    return contentWords(content).slice(from, from + LEAD_LENGTH).map(shown).join("").slice(0, LEAD_LENGTH).trim();
+  }
+
+  /** An excerpt of the page's own text around the best match, matches marked; and the matched text. */
+  function excerpt(content, groups, from) {
+    var words = contentWords(content);
     var matches = findMatches(words.map(wordKey), groups);
     var anchor = matches.filter(function (m) { return m[0] >= from; })[0] || matches[0] || [from, from];
     var start = Math.max(0, Math.min(anchor[0] - EXCERPT_BEFORE, words.length - EXCERPT_LENGTH));
@@ -396,7 +408,7 @@
     var heading = document.createElement("h3");
     var link = document.createElement("a");
     var cut = state.groups.length ? excerpt(data.content || "", state.groups, excerptFrom[id] || 0)
-      : { node: document.createTextNode((meta.lead || "") + "…"), matched: "" };
+      : { node: document.createTextNode(lead(data.content || "", excerptFrom[id] || 0) + "…"), matched: "" };
     var href = new URL(data.raw_url.replace(/^\//, ""), shardSites ? shardSites[shardOf[id]] : siteRoot).href;
     if (cut.matched) href += "#:~:text=" + encodeURIComponent(cut.matched).replace(/-/g, "%2D");
     link.href = href;
