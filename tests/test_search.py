@@ -414,3 +414,16 @@ def test_download_text_is_extracted_once_and_again_when_the_file_changes(tmp_pat
     (content / "normative/a/a.docx").write_bytes(docx_bytes("第二版独有的句子鹦鹉螺"))
     assert build(content, out, today=TODAY + dt.timedelta(days=2)).written
     assert calls == ["a.docx"]
+    # A damaged cache file is made again: nothing is taken from it, and the build goes on.
+    from gen.build.unchanged import folder_for
+    kept = folder_for(content) / search.DownloadTexts.NAME
+    assert kept.is_file()
+    kept.write_bytes(b"not a database " * 100)
+    (content / "normative/a/a.docx").write_bytes(docx_bytes("第三版独有的句子鹦鹉螺"))
+    calls.clear()
+    assert build(content, out, today=TODAY + dt.timedelta(days=3)).written
+    assert sorted(calls) == ["a.docx", "a.pdf"]
+    (content / "normative/a/a.docx").write_bytes(docx_bytes("第四版独有的句子鹦鹉螺"))
+    calls.clear()
+    assert build(content, out, today=TODAY + dt.timedelta(days=4)).written
+    assert calls == ["a.docx"]
