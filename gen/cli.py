@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from gen import PACKAGE, __version__
+from gen import __version__
 from gen.build import pipeline
 from gen.findings import SEVERITY_ZH, Finding
 
@@ -412,13 +412,6 @@ def _preview(args, today: dt.date, pool) -> int:
     return EXIT_OK
 
 
-CI_TEMPLATES = {"github": ("github-actions.yml", ".github/workflows/gongkai.yml"),
-                "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
-                "pre-commit": ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
-                "portal-github": ("portal-github-actions.yml", ".github/workflows/portal.yml"),
-                "portal-gitlab": ("portal-gitlab-ci.yml", ".gitlab-ci.yml")}
-
-
 def _portal(args) -> int:
     """Build the portal over the departments' published sites."""
     from gen import portal
@@ -456,9 +449,9 @@ def _init_ci(args) -> int:
         domain = (config.base_url.split("://", 1)[-1].split("/", 1)[0] if config else "") or "example.gov.cn"
         path, text = args.content.resolve().parent / "deploy" / "nginx.conf", nginx_config(domain)
     else:
-        template, target = CI_TEMPLATES[args.target]
+        from gen.authoring.init import ci_file
+        target, text = ci_file(args.target)
         path = args.content.resolve().parent / target
-        text = (PACKAGE / "data" / "ci" / template).read_text(encoding="utf-8")
     if path.exists():
         print(f"gongkai: {path} 已存在，未改动。如需重新生成，请先删除或改名。", file=sys.stderr)
         return EXIT_USAGE

@@ -150,6 +150,21 @@ nginx 配置见 `deploy/nginx.conf`。
 """
 
 
+CI_TEMPLATES = {"github": ("github-actions.yml", ".github/workflows/gongkai.yml"),
+                "gitlab": ("gitlab-ci.yml", ".gitlab-ci.yml"),
+                "pre-commit": ("pre-commit-config.yaml", ".pre-commit-config.yaml"),
+                "portal-github": ("portal-github-actions.yml", ".github/workflows/portal.yml"),
+                "portal-gitlab": ("portal-gitlab-ci.yml", ".gitlab-ci.yml")}
+"""The CI set-ups a column's (or a portal's) repository can be given: name → (its template in
+gen/data/ci/, where it goes in the repository)."""
+
+
+def ci_file(name: str) -> tuple[str, str]:
+    """Where CI set-up `name` goes in a repository, and its text."""
+    template, target = CI_TEMPLATES[name]
+    return target, (PACKAGE / "data" / "ci" / template).read_text(encoding="utf-8")
+
+
 def nginx_config(domain: str, root: str | None = None, listen: str = "80") -> str:
     """The nginx server block for a built column: the pages' own security policy as a header, the
     search files' types, caching that never serves a stale index, the 404 page, and attachments
@@ -203,7 +218,6 @@ def init(folder: Path, answers: Answers, today: dt.date) -> list[Path]:
     write(folder / "README.md", EDITORS_README.format(name=answers.name.strip(), domain=domain))
     write(folder / "deploy" / "nginx.conf", nginx_config(domain))
     if answers.ci != "none":
-        from gen.cli import CI_TEMPLATES
-        template, target = CI_TEMPLATES[answers.ci]
-        write(folder / target, (PACKAGE / "data" / "ci" / template).read_text(encoding="utf-8"))
+        target, text = ci_file(answers.ci)
+        write(folder / target, text)
     return written
