@@ -33,7 +33,7 @@ import jinja2
 from gen import PACKAGE, __version__, render
 from gen.model.document import Attachment, Document, Normative
 from gen.model.site import CATALOGUE, FULL, Site
-from gen.model.vocab import KINDS, VALIDITIES
+from gen.vocab import KINDS, VALIDITIES
 from gen.output import Output
 
 PACKAGED_LAYOUTS = PACKAGE.parent / "layouts"

@@ -19,7 +19,7 @@ from gen.content import markdown
 from gen.content.config import Column
 from gen.model.document import AnnualReport, Catalogue, Consultation, Document, Guide, Interpretation, Normative, Plan, Policy
 from gen.model.site import CATALOGUE, Site, Validity
-from gen.model.vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
+from gen.vocab import AMENDED, EXPIRED, NOT_YET, REPEALED, VALID
 from gen.output import Output
 
 PAGE_SIZE = 20

@@ -10,7 +10,7 @@ from typing import Any
 from gen.content.frontmatter import parse_yaml
 from gen.content.sources import SourceFile
 from gen.findings import ERROR, Finding
-from gen.model.vocab import KINDS, UPDATE_EVERY
+from gen.vocab import KINDS, UPDATE_EVERY
 
 # Output paths the generator writes itself; a column folder may not take them.
 RESERVED_PATHS = {"catalogue", "search", "sitemap", "subscribe", "static", "pagefind", "page"}

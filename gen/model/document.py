@@ -13,7 +13,7 @@ from gen.content.frontmatter import Parsed
 from gen.content.markdown import Body
 from gen.content.sources import SourceFile
 from gen.findings import ERROR, Finding
-from gen.model.vocab import DISCLOSURES, INTERPRETATION_FORMS, KINDS, PLAN_STATUSES, PUBLIC, VALIDITIES
+from gen.vocab import DISCLOSURES, INTERPRETATION_FORMS, KINDS, PLAN_STATUSES, PUBLIC, VALIDITIES
 
 
 @dataclass

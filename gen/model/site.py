@@ -16,7 +16,7 @@ from gen.content.config import Column, SiteConfig
 from gen.content.markdown import Body
 from gen.content.sources import SourceFile
 from gen.model.document import Attachment, Catalogue, Document, Interpretation, Normative
-from gen.model.vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, REPEALED, VALID, WITHHELD
+from gen.vocab import AMENDED, EXPIRED, NOT_YET, ON_REQUEST, REPEALED, VALID, WITHHELD
 
 FULL = "full"
 """主动公开 and in force: page, attachments, lists, search, sitemap, feed, archive."""

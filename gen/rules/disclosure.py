@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gen.findings import ERROR, WARNING, Finding
-from gen.model.vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
+from gen.vocab import LAWFUL_REASONS, ON_REQUEST, PUBLIC
 from . import Context, documents, rule
 
 # Reasons editors write that are not lawful grounds, with why (seed 000 (三)1, seed 001 一(一)).

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from gen.content import markdown
 from gen.findings import ERROR, WARNING
 from gen.model.document import Document, Interpretation
-from gen.model.vocab import EXPIRED, PUBLIC, REPEALED
+from gen.vocab import EXPIRED, PUBLIC, REPEALED
 from . import Context, documents, historical, rule
 from .common import calendar_missing, workday_deadline
 

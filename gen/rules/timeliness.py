@@ -7,7 +7,7 @@ import datetime as dt
 from gen.content.config import Column
 from gen.findings import ERROR, WARNING
 from gen.model.document import column_for
-from gen.model.vocab import PUBLIC, UPDATE_EVERY
+from gen.vocab import PUBLIC, UPDATE_EVERY
 from . import Context, documents, historical, rule
 from .common import calendar_missing, workday_deadline
 

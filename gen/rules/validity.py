@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from gen.findings import ERROR, WARNING
-from gen.model.vocab import EXPIRED, REPEALED, VALID
+from gen.vocab import EXPIRED, REPEALED, VALID
 from . import Context, documents, rule
 from .common import add_months
 
