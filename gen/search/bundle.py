@@ -16,7 +16,6 @@ and searches it as a phrase.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import html
@@ -179,7 +178,8 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     for path in sorted(pages):
         members.setdefault(shard_of(path, count), []).append(path)
     code = _code_key(executable, count)
-    keys = {name: _shard_key(paths, pages, downloads, code) for name, paths in members.items()}
+    page_keys = {path: _page_key(digest, downloads.get(path, [])) for path, digest in pages.items()}
+    keys = {name: _shard_key(paths, page_keys, code) for name, paths in members.items()}
     known = previous.state.get("shards", {}) if previous is not None and isinstance(previous.state, dict) else {}
     output.mkdir(parents=True, exist_ok=True)
     state: dict[str, dict] = {}
@@ -191,7 +191,7 @@ def index(site_dir: Path, site: Site | None = None, executable: Path | None = No
     if todo:
         prepared = PreparedPages.folder(cache, shard_pages or SHARD_PAGES)
         fresh = _index_shards(site_dir, output, [(name, members[name], None) for name in todo], downloads, cache,
-                              executable, pool, pages, prepared, code)
+                              executable, pool, page_keys, prepared, code)
         if not any(done["pages"] for _, done in fresh) and not any(old.get("pages") for old in state.values()):
             # A new column with nothing published yet: Pagefind needs a page with words (see `_read_pages`).
             home = shard_of("index.html", count)
@@ -266,21 +266,12 @@ def _code_key(executable: Path | None, count: int) -> str:
     return digest.hexdigest()
 
 
-def _shard_key(paths: list[str], pages: dict[str, bytes], downloads: dict[str, list[Path]], code: str) -> str:
-    """A digest of what a shard indexes: each page's bytes (`pages`: their digests) and its downloads'
-    stamps. (Not the pages' render keys: a page rendered again after another document changed often
-    has the same bytes.)"""
+def _shard_key(paths: list[str], page_keys: dict[str, str], code: str) -> str:
+    """A digest of what a shard indexes: its pages' keys (`_page_key`) and this code. (Not the pages'
+    render keys: a page rendered again after another document changed often has the same bytes.)"""
     digest = hashlib.blake2b(code.encode("utf-8"), digest_size=16)
     for path in paths:
-        digest.update(f"\n{path}\t".encode("utf-8", "surrogateescape"))
-        digest.update(pages[path])
-        for file in downloads.get(path, []):
-            try:
-                stat = file.stat()
-                stamp = f"{stat.st_size}:{stat.st_mtime_ns}"
-            except OSError:
-                stamp = "-"
-            digest.update(f"\t{file}:{stamp}".encode("utf-8", "surrogateescape"))
+        digest.update(f"\n{path}\t{page_keys[path]}".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -334,7 +325,6 @@ class PreparedPages:
     def file_of(cls, task: "_Task") -> Path | None:
         return task.prepared / f"{task.code[:16]}-{task.name}.json" if task.prepared is not None and task.code else None
 
-
     @classmethod
     def keep(cls, folder: Path | None, code: str, shards: list[str]) -> None:
         """Remove the inputs of shards this index no longer has (another shard count, older code)."""
@@ -366,19 +356,19 @@ class _ShardInput:
     def add(self, item: tuple) -> "Indexed":
         """Write a prepared page; return what the shard's facts need of it."""
         record, words, used, cut, page = item
+        cut = [str(c) for c in cut]
         _write_source(self.folder, record.path, page)
         key = self.task.keys.get(record.path)
         if self.handle is not None and key:
             fields = {"meta": record.meta, "filters": record.filters, "sort": record.sort, "excerpt_from": record.excerpt_from}
             try:
                 self.handle.write(("" if self.first else ",") + json.dumps(record.path, ensure_ascii=False) + ":" +
-                                  json.dumps([key, [fields, words, used, [str(c) for c in cut], page]],
+                                  json.dumps([key, [fields, words, used, cut, page]],
                                              ensure_ascii=False, separators=(",", ":")))
                 self.first = False
             except OSError:
                 self._discard()
-        return Indexed(record.path, record.excerpt_from, record.sort.get("date", ""), record.filters, words, used,
-                       [str(c) for c in cut])
+        return Indexed(record.path, record.excerpt_from, record.sort.get("date", ""), record.filters, words, used, cut)
 
     def close(self) -> None:
         if self.handle is None:
@@ -443,20 +433,15 @@ class _Task:
     """Of these pages."""
     cache: Path | None
     """`DownloadTexts`' folder (the build's cache)."""
-    digests: dict[str, bytes] = field(default_factory=dict)
-    """The digest of each of the shard's pages (its key for `PreparedPages` adds its downloads' stamps: `keys`)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Each of the shard's pages' key (`_page_key`): what its kept input (`PreparedPages`) is taken by."""
     prepared: Path | None = None
     """`PreparedPages` folder, with the code key in its files' names (`code`)."""
     code: str = ""
 
-    @functools.cached_property
-    def keys(self) -> dict[str, str]:
-        """Each page's key for `PreparedPages`, made in the worker that reads the shard."""
-        return {path: _page_key(digest, self.downloads.get(path, [])) for path, digest in self.digests.items()}
-
 
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
-                  cache: Path | None, executable: Path | None, pool=None, digests: dict[str, bytes] | None = None,
+                  cache: Path | None, executable: Path | None, pool=None, page_keys: dict[str, str] | None = None,
                   prepared: Path | None = None, code: str = "") -> list[tuple[str, dict]]:
     """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
 
@@ -467,13 +452,13 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
     from gen import parallel
     source = _scratch(site_dir)
 
-    digests = digests or {}
-    shard_digests = {name: {path: digests[path] for path in paths if path in digests} for name, paths, _ in shards}
+    page_keys = page_keys or {}
+    shard_keys = {name: {path: page_keys[path] for path in paths if path in page_keys} for name, paths, _ in shards}
 
     def task(name: str, paths: list[str], fallback: str | None) -> _Task:
         mine = {path: downloads[path] for path in paths if downloads.get(path)}
         return _Task(name, paths, fallback, site_dir, source, output, executable, mine, cache,
-                     shard_digests[name], prepared, code)
+                     shard_keys[name], prepared, code)
     pages = sum(len(paths) for _, paths, _ in shards)
     processes = parallel.workers() if hasattr(os, "fork") and pages >= parallel.MIN_ITEMS else 1
     try:
