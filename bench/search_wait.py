@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """What a reader waits for: the sharded search index against a single index of the same site.
 
-    bench/search_wait.py SITE [--runs 5] [--work DIR]
+    bench/search_wait.py SITE [--runs 5] [--work DIR] [--shard-pages N [N ...]]
 
 SITE is a site built by `gongkai build` (with or without search). Its pages are indexed twice,
 into two copies of the site (hard links, so the copies cost no space): as `gongkai build` does,
-in shards, and as one index (`search.SHARD_PAGES` above the number of pages, `MIN_SHARDS` 1). Both are served over
+in shards, and as one index (`search.SHARD_PAGES` above the number of pages, `MIN_SHARDS` 1); with
+`--shard-pages`, once in shards of each of those sizes (at most that many pages a shard). All are served over
 127.0.0.1 by the standard library's HTTP server, and Chromium (Debian's, through Playwright) opens
 `search/index.html?q=TERM` for each term with an empty cache, taking turns between the two, until
 the number of results is shown and the first result is on the page. Printed: the median time and
@@ -37,8 +38,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-component-update", "--no-first-run"]
 
 
-def index_copy(site: Path, target: Path, single: bool) -> dict:
-    """A hard-linked copy of `site` with its own search index: sharded, or in one piece."""
+def index_copy(site: Path, target: Path, single: bool, shard_pages: int | None = None) -> dict:
+    """A hard-linked copy of `site` with its own search index: sharded (`shard_pages` a shard, default
+    the build's), or in one piece."""
     from gen.search import bundle as search
     shutil.rmtree(target, ignore_errors=True)
     subprocess.run(["cp", "-al", str(site), str(target)], check=True)
@@ -46,6 +48,8 @@ def index_copy(site: Path, target: Path, single: bool) -> dict:
     kept = search.SHARD_PAGES, search.MIN_SHARDS
     if single:
         search.SHARD_PAGES, search.MIN_SHARDS = 10**9, 1
+    elif shard_pages:
+        search.SHARD_PAGES = shard_pages
     try:
         start = time.perf_counter()
         report = search.index(target)
@@ -94,12 +98,19 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="openings per term and variant")
     parser.add_argument("--work", type=Path, default=None, help="where the two copies go (default: beside SITE)")
     parser.add_argument("--terms", nargs="+", default=TERMS)
+    parser.add_argument("--shard-pages", type=int, nargs="+", default=[],
+                        help="index the site in shards of these sizes too, to compare them (pages a shard)")
     args = parser.parse_args()
     work = args.work or args.site.parent
-    copies = {"shards": work / "wait-shards", "single index": work / "wait-single"}
+    copies = {"shards": work / "wait-shards"}
+    sizes = {"shards": None}
+    for pages in args.shard_pages:
+        copies[f"shards of ≤ {pages} pages"] = work / f"wait-shards-{pages}"
+        sizes[f"shards of ≤ {pages} pages"] = pages
+    copies["single index"] = work / "wait-single"
     built = {}
     for name, folder in copies.items():
-        built[name] = index_copy(args.site, folder, single=name == "single index")
+        built[name] = index_copy(args.site, folder, single=name == "single index", shard_pages=sizes.get(name))
         print(f"{name}: {built[name]['shards']} shard(s), {built[name]['pages']} pages, "
               f"{built[name]['bytes'] / 2**20:.1f} MiB, indexed in {built[name]['seconds']:.1f} s", flush=True)
     from playwright.sync_api import sync_playwright
@@ -118,7 +129,7 @@ def main() -> int:
                     seconds, size, count = wait_for_results(browser, bases[name], term)
                     samples[name].append((seconds, size))
                     counts[name][term] = count
-    if counts["shards"] != counts["single index"]:
+    if any(counts[name] != counts["single index"] for name in copies):
         print("different result counts:", counts)
     print(f"\n{len(args.terms)} terms × {args.runs} openings, Chromium over 127.0.0.1, empty cache each time; medians:\n")
     print("| index | shards | first results (s) | bytes fetched (KiB) | ÷ single index (time) | ÷ single index (bytes) |")

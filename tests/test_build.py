@@ -414,7 +414,7 @@ def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
     assert output_texts(tmp_path / "two") == output_texts(tmp_path / "one")
 
 
-def test_a_large_column_with_an_error_is_checked_while_rendering_and_leaves_nothing(tmp_path, monkeypatch):
+def test_a_large_column_with_an_error_is_checked_on_every_core_and_leaves_nothing(tmp_path, monkeypatch):
     from gen import parallel
     files = _many_news(parallel.MIN_ITEMS + 50, "第{i}号动态的正文。\n")
     files["news/0/n0003.md"] = files["news/0/n0003.md"].replace("published: 2026-04-04", "published: 2026-02-30")

@@ -147,7 +147,7 @@ def check(content: Path, today: dt.date, timings: dict[str, float] | None = None
     site, findings = load_site(content, today, timings, progress=progress)
     if site is not None:
         with Timer(timings, progress)("check"):
-            findings += _run_rules(content, site, today, spread=True)
+            findings += _run_rules(content, site, today)
         findings = rules.apply_overrides(findings, site.config.rules, rules.document_settings(site))
     return Result(findings=sorted_findings(findings), site=site, timings=timings,
                   documents=len(site.documents) if site else 0)
@@ -180,15 +180,16 @@ def build(options: Options) -> Result:
             return result
         if options.base_url:
             site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-        if not _record_findings(result, loaded, []):  # the loader found errors: the rules' findings too, nothing rendered
-            with stage("check"):
-                _record_findings(result, loaded, rules.run(site, options.today, spread=True))
-            return result
+        loaded_cleanly = _record_findings(result, loaded, [])
+        with stage("check"):
+            # With errors from the loader the rules still report, but their memo is left as it was.
+            if not _record_findings(result, loaded, _run_rules(options.content, site, options.today,
+                                                               memo=options.incremental and loaded_cleanly)):
+                return result  # nothing is rendered when the content has errors
         previous = _previous(options)
-        staging, tally = _check_and_render(site, layouts, options, previous, result, loaded, stage,
-                                           compiled[0] if compiled else None)
-        if staging is None:  # the rules found errors: nothing of this build is kept
-            return result
+        with stage("render"):
+            staging, tally = render_and_write(site, layouts, options.search, options.out, previous,
+                                              env=compiled[0] if compiled else None)
         result.pages, result.rendered, result.reused = tally.pages, tally.rendered, tally.reused
         try:
             if options.search:
@@ -223,15 +224,16 @@ def _prepare_rendering(layouts: Path):
     return render.environment(layouts)
 
 
-def _run_rules(content: Path, site: Site, today: dt.date, spread: bool, memo: bool = True) -> list[Finding]:
-    """The rules' findings, with the per-document ones of the last check or build of this content kept
-    in `.gongkai-cache/rules.json` (see `rules.Memo`; not with `memo` False) and brought up to date."""
+def _run_rules(content: Path, site: Site, today: dt.date, memo: bool = True) -> list[Finding]:
+    """The rules' findings, on every core, with the per-document ones of the last check or build of
+    this content kept in `.gongkai-cache/rules.json` (see `rules.Memo`; not with `memo` False) and
+    brought up to date."""
     from gen.build import unchanged
     if not memo:
-        return rules.run(site, today, spread=spread)
+        return rules.run(site, today, spread=True)
     path = unchanged.folder_for(content) / "rules.json"
     kept = rules.Memo.load(path, rules.memo_scope(site))
-    found = rules.run(site, today, spread=spread, memo=kept)
+    found = rules.run(site, today, spread=True, memo=kept)
     kept.store(path)
     return found
 
@@ -249,28 +251,6 @@ def _previous(options: Options):
     if not options.incremental:
         return incremental.Record()
     return incremental.load(unchanged.folder_for(options.content), options.out)
-
-
-def _check_and_render(site: Site, layouts: Path, options: Options, previous, result: Result, loaded: list[Finding],
-                      stage: Timer, env):
-    """Check and render: forked children render every page into a staging folder while this process
-    runs the rules (see `parallel.work_queue`). Return the staging folder and the render tally, or
-    (None, None) when the rules found errors (the folder is discarded)."""
-    from gen.build import write
-
-    def check() -> bool:
-        # After an edit most pages are reused, not rendered, and the rules are most of the work:
-        # then they are shared out to every core too.
-        with stage("check"):
-            return _record_findings(result, loaded, _run_rules(options.content, site, options.today,
-                                                               spread=bool(previous.pages), memo=options.incremental))
-    start = time.perf_counter()
-    staging, tally, ok = render_and_write(site, layouts, options.search, options.out, previous, first=check, env=env)
-    stage.add("render", time.perf_counter() - start - stage.timings.get("check", 0.0))
-    if not ok:
-        write.discard(staging)
-        return None, None
-    return staging, tally
 
 
 def _index(site: Site, staging: Path, options: Options, previous, result: Result, pool) -> dict:
@@ -309,11 +289,11 @@ def _cut_downloads(site: Site, cut: list[Path]) -> list[Finding]:
             for path in cut if str(path) in by_location]
 
 
-def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, first=None, env=None,
+def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previous=None, env=None,
                      mentions: bool = False, manifest: bool = True):
-    """Render every page into a new staging folder, on every core; return it, what was done and
-    what `first` returned (see `parallel.work_queue`: work this process does while children render;
-    `mentions`: see `incremental.render_or_reuse`; `manifest`: see `render.Renderer`).
+    """Render every page into a new staging folder, on every core; return it and what was done
+    (`env`: the compiled templates, when made already; `mentions`: see `incremental.render_or_reuse`;
+    `manifest`: see `render.Renderer`).
 
     Pages whose key equals the one recorded for the previous output are hard-linked from it
     instead of rendered (see `incremental`).
@@ -330,14 +310,14 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     def work(jobs) -> incremental.Tally:
         return incremental.render_or_reuse(renderer, jobs, write.Writer(staging), frame, previous, mentions)
     try:
-        tallies, go_on = parallel.work_queue(work, render.jobs(site), first)
+        tallies, _ = parallel.work_queue(work, render.jobs(site))
     except BaseException:
         write.discard(staging)
         raise
     total = incremental.Tally()
     for tally in tallies:
         total.add(tally)
-    return staging, total, go_on
+    return staging, total
 
 
 def default_layouts(content: Path) -> Path:

@@ -129,7 +129,7 @@ class Preview:
                 site.config.base_url = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
             self.loader_findings = findings
             previous = self.record if self.record.folder is not None else incremental.load(self.cache, self.out)
-            staging, tally, _ = pipeline.render_and_write(site, self.layouts, self.search, self.out, previous,
+            staging, tally = pipeline.render_and_write(site, self.layouts, self.search, self.out, previous,
                                                            mentions=True, manifest=False)
             try:
                 pagefind = self.out / "pagefind"
