@@ -8,11 +8,11 @@ import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from gen import rules
 from gen.content import sources
-from gen.content.config import load_config
+from gen.content.config import SiteConfig, load_config
 from gen.findings import WARNING, Finding, count, sorted_findings
 from gen.model.assemble import assemble_site
 from gen.model.parse import parse_content
@@ -90,33 +90,67 @@ class Timer:
         return _Stage()
 
 
+class Loaded(NamedTuple):
+    """The load stage's result: the content's files, the site's settings (None when site.yml is
+    unusable) and what the loader found."""
+
+    tree: sources.ContentTree
+    config: SiteConfig | None
+    findings: list[Finding]
+
+
+class Parsed(NamedTuple):
+    """The parse stage's result: typed documents, catalogues and column introductions, the files
+    that could not be made into documents, and what parsing found."""
+
+    documents: list
+    catalogues: list
+    intros: list
+    findings: list[Finding]
+    failed: list
+
+
+def load(content: Path, folders: sources.Folders | None = None, known: dict | None = None) -> Loaded:
+    """Walk the content and read site.yml and the other small files. Document files are read by the
+    parse stage, on every core (the preview, passing `known`, reads them here). `folders`: the
+    content's walk, when the caller made it already (see `sources.load`)."""
+    tree = sources.load(content, defer_documents=known is None, folders=folders)
+    config, config_findings = load_config(tree.site_config)
+    if config is not None:
+        sources.enforce_limit(tree, rules.max_text_bytes(config.rules))
+    return Loaded(tree, config, tree.findings + config_findings)
+
+
+def parse(loaded: Loaded, known: dict | None = None, alongside: Callable[[], object] | None = None) -> Parsed:
+    """Parse the loaded files (see `model.parse.parse_content`: `known`, the preview's last parse of
+    each file; `alongside`, work of this process's own done while forked children parse)."""
+    return Parsed(*parse_content(loaded.tree, loaded.config, known, alongside))
+
+
+def model(loaded: Loaded, parsed: Parsed, today: dt.date) -> tuple[Site, list[Finding]]:
+    """The site model, and every finding of the stages so far."""
+    findings = loaded.findings + parsed.findings
+    site = assemble_site(loaded.tree, loaded.config, parsed.documents, parsed.catalogues, parsed.intros, today,
+                         findings, parsed.failed)
+    return site, findings
+
+
 def load_site(content: Path, today: dt.date, timings: dict[str, float] | None = None,
-              known: dict | None = None, progress: Progress | None = None,
-              alongside: Callable[[], object] | None = None,
-              folders: sources.Folders | None = None) -> tuple[Site | None, list[Finding]]:
+              known: dict | None = None, progress: Progress | None = None) -> tuple[Site | None, list[Finding]]:
     """Load, parse and model the content; the Site is None only when site.yml is unusable.
 
     `known` (kept by the preview server) maps a document's path to (digest, document, findings)
     of its last parse: files whose bytes did not change are not parsed again, and it is updated.
-    `alongside` is work of this process's own done while forked children parse (the build
-    compiles its templates then); it is done in any case, before the parse when nothing forks.
-    `folders`: the content's walk, when the caller made it already (see `sources.load`).
     """
     stage = Timer(timings if timings is not None else {}, progress)
     with stage("load"):
-        # Document files are read by the parse stage, on every core (the preview reads as it goes).
-        tree = sources.load(content, defer_documents=known is None, folders=folders)
-    config, config_findings = load_config(tree.site_config)
-    if config is None:
-        return None, tree.findings + config_findings
-    sources.enforce_limit(tree, rules.max_text_bytes(config.rules))
-    findings = tree.findings + config_findings
+        loaded = load(content, known=known)
+    if loaded.config is None:
+        return None, loaded.findings
     with stage("parse"):
-        documents, catalogues, intros, doc_findings, failed = parse_content(tree, config, known, alongside)
-    findings += doc_findings
+        parsed = parse(loaded, known)
     with stage("model"):
-        site = assemble_site(tree, config, documents, catalogues, intros, today, findings, failed)
-    return site, findings
+        return model(loaded, parsed, today)
 
 
 def collector_paused(run: Callable) -> Callable:
@@ -171,20 +205,23 @@ def build(options: Options) -> Result:
         return Result(findings=findings, written=True, pages=pages, unchanged=True, documents=documents, timings=timings)
     pool = _index_workers(options)
     try:
-        compiled: list = []
-        site, loaded = load_site(options.content, options.today, timings, progress=options.progress,
-                                 alongside=lambda: compiled.append(_prepare_rendering(layouts)), folders=folders)
-        result = Result(findings=sorted_findings(loaded), site=site, timings=timings,
-                        documents=len(site.documents) if site else 0)
-        if site is None:
-            return result
+        with stage("load"):
+            files = load(options.content, folders)
+        if files.config is None:
+            return Result(findings=sorted_findings(files.findings), timings=timings)
+        compiled: list = []  # the templates, compiled while the children parse
+        with stage("parse"):
+            parsed = parse(files, alongside=lambda: compiled.append(_prepare_rendering(layouts)))
+        with stage("model"):
+            site, found = model(files, parsed, options.today)
+        result = Result(findings=sorted_findings(found), site=site, timings=timings, documents=len(site.documents))
         if options.base_url:
             site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-        loaded_cleanly = _record_findings(result, loaded, [])
+        modelled_cleanly = _record_findings(result, found, [])
         with stage("check"):
-            # With errors from the loader the rules still report, but their memo is left as it was.
-            if not _record_findings(result, loaded, _run_rules(options.content, site, options.today,
-                                                               memo=options.incremental and loaded_cleanly)):
+            # With errors before the rules they still report, but their memo is left as it was.
+            if not _record_findings(result, found, _run_rules(options.content, site, options.today,
+                                                              memo=options.incremental and modelled_cleanly)):
                 return result  # nothing is rendered when the content has errors
         previous = _previous(options)
         with stage("render"):
