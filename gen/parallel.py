@@ -30,7 +30,7 @@ def guided(items: Sequence[T], processes: int) -> list[Sequence[T]]:
 
     Each slice is a share of what is left (1/2 per process), never less than 1/64 per process of
     the whole: the first slices are large (few hand-overs), the last ones small, so the processes
-    finish within a small slice of each other however long the work of `first` took. Contiguous,
+    finish within a small slice of each other however unevenly the slices' work is spread. Contiguous,
     not interleaved: neighbouring items were allocated together and write into the same folders,
     so each worker touches (and copies on write) only its own part of the memory and its folders.
     """
@@ -44,24 +44,26 @@ def guided(items: Sequence[T], processes: int) -> list[Sequence[T]]:
     return result
 
 
-def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callable[[], bool] | None = None,
-               processes: int | None = None, min_items: int = MIN_ITEMS) -> tuple[list[R], bool]:
-    """Apply `fn` to slices of `items` (`guided`) in this process and in forked workers, each taking
-    the next slice when it is done with one; return the results in slice order, and what `first`
-    returned.
+def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], alongside: Callable[[], object] | None = None,
+               processes: int | None = None, min_items: int = MIN_ITEMS, here: bool = False) -> list[R]:
+    """Apply `fn` to slices of `items` (`guided`) in forked workers, each taking the next slice when
+    it is done with one; return the results in slice order.
 
     The workers are a `multiprocessing` pool with the fork context, forked when the work starts, so
     `fn` and the data it reads are inherited, not pickled: it may be a closure over the whole site;
-    only each worker's results travel back, and an exception in a worker is raised here. `first()`
-    is work of this process's own (the rules of a build), done while the workers start on the
-    slices; then this process takes slices too. When `first` returns False no slice is started any
-    more and the results are partial (the caller throws them away). One process for fewer than
-    `min_items` items or without fork.
+    only each worker's results travel back, and an exception in a worker is raised here. This
+    process runs `alongside()`, work of its own (the build compiles its templates while the children
+    parse), and collects. With `here` it takes slices too, as one of the `processes`: worth it when
+    the results are what it keeps anyway (parsed documents cost more pickled back from a child);
+    not when the work leaves it memory it would hold to the end of the build, through the search
+    index's peak (rendering, the rules), which a worker's exit gives back. One process (`alongside`
+    first) for fewer than `min_items` items or without fork.
     """
     processes = processes or workers()
     if processes <= 1 or len(items) < min_items or not hasattr(os, "fork"):
-        go_on = first() if first is not None else True
-        return ([fn(items)] if go_on else []), go_on
+        if alongside is not None:
+            alongside()
+        return [fn(items)]
     parts = guided(items, processes)
     taken = multiprocessing.get_context("fork").Value("i", 0)  # the next slice's number, shared by every process
 
@@ -77,21 +79,20 @@ def work_queue(fn: Callable[[Sequence[T]], R], items: Sequence[T], first: Callab
             # A worker pickles each result as it goes: pickling is shared out with the slices, and
             # what travels back at the end is bytes, copied once.
             done.append((index, pickle.dumps(result, pickle.HIGHEST_PROTOCOL) if pickled else result))
-    pool = _forked_pool(processes - 1, functools.partial(drain, True))
+    children = processes - 1 if here else processes
+    pool = _forked_pool(children, functools.partial(drain, True))
     try:
-        children = [pool.apply_async(_call_inherited) for _ in range(processes - 1)]
-        go_on = first() if first is not None else True
-        if not go_on:
-            with taken.get_lock():
-                taken.value = len(parts)  # no new slice for anyone
-        done = drain(False)
-        for child in children:
+        pending = [pool.apply_async(_call_inherited) for _ in range(children)]
+        if alongside is not None:
+            alongside()
+        done = drain(False) if here else []
+        for child in pending:
             done += [(index, pickle.loads(data)) for index, data in child.get()]
         pool.close()
         pool.join()
     finally:
         pool.terminate()
-    return [result for _, result in sorted(done, key=lambda pair: pair[0])], go_on
+    return [result for _, result in sorted(done, key=lambda pair: pair[0])]
 
 
 def fork_call(work: Callable[[], R]) -> Callable[[], R]:

@@ -388,9 +388,9 @@ def _two_processes(monkeypatch) -> list[int]:
     lengths: list[int] = []
     real_work_queue = parallel.work_queue
 
-    def counting(fn, items, first=None, processes=None, min_items=parallel.MIN_ITEMS):
+    def counting(fn, items, alongside=None, processes=None, min_items=parallel.MIN_ITEMS, here=False):
         lengths.append(len(items))
-        return real_work_queue(fn, items, first, 2, min_items)
+        return real_work_queue(fn, items, alongside, 2, min_items, here)
     monkeypatch.setattr(parallel, "work_queue", counting)
     return lengths
 
@@ -398,8 +398,11 @@ def _two_processes(monkeypatch) -> list[int]:
 def _one_process(monkeypatch) -> None:
     """Make every work queue run in this process alone."""
     from gen import parallel
-    monkeypatch.setattr(parallel, "work_queue", lambda fn, items, first=None, processes=None, min_items=0:
-                        ([fn(items)], first() if first else True))
+    def alone(fn, items, alongside=None, processes=None, min_items=0, here=False):
+        if alongside is not None:
+            alongside()
+        return [fn(items)]
+    monkeypatch.setattr(parallel, "work_queue", alone)
 
 
 def test_parallel_render_matches_a_single_process(tmp_path, monkeypatch):
@@ -551,27 +554,25 @@ def test_an_error_in_a_forked_worker_is_raised_with_its_own_message():
             raise ValueError("模板第 7 项出错")
         return sum(part)
     items = list(range(parallel.MIN_ITEMS * 2))
-    assert sum(parallel.work_queue(lambda part: sum(part), items, None, 2)[0]) == sum(items)
+    assert sum(parallel.work_queue(lambda part: sum(part), items, None, 2)) == sum(items)
     for order in (items, items[::-1]):  # the failing slice first or last: taken by this process or a child
-        with pytest.raises(ValueError, match="模板第 7 项出错"):
-            parallel.work_queue(work, order, None, 2)
+        for here in (False, True):
+            with pytest.raises(ValueError, match="模板第 7 项出错"):
+                parallel.work_queue(work, order, None, 2, here=here)
     assert parallel.fork_call(lambda: "结果")() == "结果"
-    assert parallel.work_queue(lambda part: sum(part), items, lambda: True, 2) == ([sum(p) for p in parallel.guided(items, 2)], True)
+    called = []
+    assert parallel.work_queue(lambda part: sum(part), items, lambda: called.append(1), 2) == [sum(p) for p in parallel.guided(items, 2)]
+    assert called == [1]  # this process's own work, done while the children take the slices
     import os
     descriptors = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
     for processes in (3, 8):  # every slice once, in order, however many processes take them
         many = list(range(parallel.MIN_ITEMS * 20))
-        assert parallel.work_queue(lambda part: list(part), many, None, processes)[0] == [list(p) for p in parallel.guided(many, processes)]
+        for here in (False, True):
+            assert parallel.work_queue(lambda part: list(part), many, None, processes, here=here) == \
+                [list(p) for p in parallel.guided(many, processes)]
     assert descriptors is None or len(os.listdir("/proc/self/fd")) == descriptors  # the queue and channels are closed
     with pytest.raises(ValueError, match="模板第 7 项出错"):
         parallel.work_queue(work, items[::-1], lambda: True, 2)
-    import time
-
-    def slow(part):  # a slice takes a while, so the stop arrives before the child could take them all
-        time.sleep(0.05)
-        return sum(part)
-    results, go_on = parallel.work_queue(slow, items, lambda: False, 2)
-    assert go_on is False and len(results) < len(parallel.guided(items, 2))  # no slice started after `first` said stop
 
 
 def test_attachments_are_copied_byte_for_byte(tmp_path):
@@ -681,6 +682,6 @@ def test_pool_workers_end_quietly_under_the_previews_signal_handlers():
             "from gen import parallel\n"
             "for _ in range(30):\n"
             "    assert parallel.fork_call(lambda: 1)() == 1\n"
-            "    assert sum(parallel.work_queue(lambda part: sum(part), list(range(500)), None, 2)[0]) == sum(range(500))\n")
+            "    assert sum(parallel.work_queue(lambda part: sum(part), list(range(500)), None, 2)) == sum(range(500))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr

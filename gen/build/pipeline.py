@@ -347,7 +347,7 @@ def render_and_write(site: Site, layouts: Path, search: bool, out: Path, previou
     def work(jobs) -> incremental.Tally:
         return incremental.render_or_reuse(renderer, jobs, write.Writer(staging), frame, previous, mentions)
     try:
-        tallies, _ = parallel.work_queue(work, render.jobs(site))
+        tallies = parallel.work_queue(work, render.jobs(site))
     except BaseException:
         write.discard(staging)
         raise

@@ -120,8 +120,8 @@ def parse_content(tree: sources.ContentTree, config, known: dict | None = None, 
                 failed.append(FailedDocument(source, known[source.rel][3] if len(known[source.rel]) > 3 else {}))
     else:  # files not read yet (see load_site): read, parse and model them on every core
         from gen import parallel
-        parts, _ = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents,
-                                       (lambda: alongside() or True) if alongside is not None else None)
+        parts = parallel.work_queue(functools.partial(_read_and_model, config=config), tree.documents, alongside,
+                                    here=True)
         for source, (digest, detached, found, fields) in zip(tree.documents, (item for part in parts for item in part)):
             source.digest = digest
             findings += found

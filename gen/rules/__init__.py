@@ -188,7 +188,7 @@ def run(site: Site, today: dt.date, spread: bool = False, memo: Memo | None = No
         found = [finding for r in batch for finding in r.check(ctx)]
         return found, (memo.new if memo is not None else {})
     if spread and len(site.documents) >= parallel.MIN_ITEMS:
-        parts, _ = parallel.work_queue(check, active, min_items=2)
+        parts = parallel.work_queue(check, active, min_items=2)
     else:
         parts = [check(active)]
     for _, entries in parts:  # what forked workers checked, brought back
