@@ -114,16 +114,16 @@ SHARD_PAGES = 1500
 """Pages per index shard, at most. The index is split into shards that Pagefind builds separately,
 on every core, that a build re-indexes only when one of their pages changed, and that the search
 page merges (`mergeIndex`). A reader's search fetches, for each character, a part of every shard
-of at least some 30 KB however few pages the shard has: fewer, larger shards keep that within
-half again of one index (bench/search_wait.py)."""
+that Pagefind sizes itself, however few pages the shard has: more shards cost readers bytes and
+shorten an edit, larger ones cost the build memory (the trade-off measured in bench/RESULTS.md)."""
 PREVIEW_SHARD_PAGES = 250
 """Pages per shard of the preview's index: nobody downloads it over a network, and an edit
 re-indexes a shard, so the preview's are small enough to catch up within a second or two."""
 SMALL_SHARD = 250
 """A site of a few thousand pages still has up to `MIN_SHARDS` shards of at least this many pages,
 so that its index is built on more than one core and an edit re-indexes a small one. (A portal's
-search merges every department's shards, each costing its readers some 10 ms: two would serve a
-portal better, but cost a 1,000-document column a third more time after an edit and more memory.)"""
+search merges every department's shards, each one a wait for its readers: two would serve a portal
+better, but cost a 1,000-document column time after an edit and memory; see bench/RESULTS.md.)"""
 MIN_SHARDS = 4
 _PAGEFIND_UI = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                 "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
