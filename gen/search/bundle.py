@@ -443,10 +443,8 @@ class _Task:
 def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str], str | None]], downloads,
                   cache: Path | None, executable: Path | None, pool=None, page_keys: dict[str, str] | None = None,
                   prepared: Path | None = None, code: str = "") -> list[tuple[str, dict]]:
-    """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core.
-
-    With as many shards as cores or more, each process takes whole shards (reading one while
-    Pagefind indexes another); with fewer (an edit), the pages are first read on every core.
+    """Index each shard (read its pages, write Pagefind's input, run Pagefind) on every core: the
+    pool's processes read whole shards while Pagefind indexes those already read (`_read_and_index`).
     `pool`: processes from `workers()`; without one, this process forks its own."""
     import multiprocessing
     from gen import parallel
@@ -467,16 +465,7 @@ def _index_shards(site_dir: Path, output: Path, shards: list[tuple[str, list[str
         own = pool is None
         pool = pool or multiprocessing.get_context("fork").Pool(processes, initializer=parallel.quiet_worker, initargs=(True,))
         try:
-            if len(shards) >= processes:
-                return _read_and_index(pool, [task(*item) for item in shards], processes)
-            slices = [task(name, paths[i * len(paths) // processes:(i + 1) * len(paths) // processes], fallback if i == 0 else None)
-                      for name, paths, fallback in shards for i in range(processes)]
-            read = pool.map(_read_pages, slices, chunksize=1)
-            parts: dict[str, list] = {}
-            for piece, part in zip(slices, read):
-                parts.setdefault(piece.name, []).append(part)
-            first = {piece.name: piece for piece in reversed(slices)}
-            return pool.map(_run_shard, [(first[name], _joined(parts[name])) for name, _, _ in shards], chunksize=1)
+            return _read_and_index(pool, [task(*item) for item in shards], processes)
         finally:
             if own:
                 pool.close()
@@ -499,7 +488,7 @@ def _read_and_index(pool, tasks: list[_Task], processes: int) -> list[tuple[str,
         while todo or active:
             while todo and active < 2 * processes:
                 item = todo.pop()
-                pool.apply_async(_read_pages, (item, True), callback=lambda read, item=item: events.put(("read", item, read)),
+                pool.apply_async(_read_pages, (item,), callback=lambda read, item=item: events.put(("read", item, read)),
                                  error_callback=lambda error, item=item: events.put(("error", item, error)))
                 active += 1
             kind, item, value = events.get()
@@ -521,10 +510,6 @@ def _shared(shard: tuple[str, dict], seen: dict) -> tuple[str, dict]:
         key = tuple((name, tuple(values)) for name, values in page[4].items())
         page[4] = seen.setdefault(key, page[4])
     return shard
-
-
-def _joined(parts: list[tuple[list, bool]]) -> tuple[list, bool]:
-    return [item for prepared, _ in parts for item in prepared], any(fallback for _, fallback in parts)
 
 
 SCRATCH = Path("/dev/shm")
@@ -557,18 +542,17 @@ def _discard_scratch(folder: Path) -> None:
 
 def _index_shard(task: _Task) -> tuple[str, dict]:
     """One shard: its pages read and written for Pagefind, Pagefind run, and what the shard holds."""
-    return _run_shard((task, _read_pages(task, stream=True)))
+    return _run_shard((task, _read_pages(task)))
 
 
-def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
-    """Pages of a shard read and made into Pagefind's input (taken from `PreparedPages` when the page
-    did not change); their records, and whether the home page stood in for a shard without pages
-    (`_Task.fallback`). With `stream` (the whole shard, in page order), each page is written into
-    Pagefind's input and the kept input as it is made, and returned as `Indexed`."""
+def _read_pages(task: _Task) -> tuple[list["Indexed"], bool]:
+    """A shard's pages read in page order, each written into Pagefind's input and the kept input as
+    it is made (taken from `PreparedPages` when the page did not change); what the shard's facts
+    need of each, and whether the home page stood in for a shard without pages (`_Task.fallback`)."""
     texts = DownloadTexts(task.cache)
     kept = PreparedPages(task)
-    written = _ShardInput(task, keep=not task.fallback) if stream else None
-    prepared = []
+    written = _ShardInput(task, keep=not task.fallback)
+    indexed = []
     for path in task.paths:
         entry = kept.get(path, task.keys.get(path))
         if entry is None:
@@ -576,15 +560,14 @@ def _read_pages(task: _Task, stream: bool = False) -> tuple[list, bool]:
             if record is None:
                 continue
             entry = _prepare(record, task.downloads.get(record.path, []), texts.get)
-        prepared.append(written.add(entry) if written is not None else entry)
-    if written is not None:
-        written.close()
-    texts.save()
-    if not prepared and task.fallback:
+        indexed.append(written.add(entry))
+    if not indexed and task.fallback:
         # A new column with nothing published yet: Pagefind needs a page with words; the home page has the body's name.
         home = Record(path="index.html", segments=[(1, task.fallback)], meta={"title": task.fallback})
-        prepared = [_prepare(home, [])]
-    return prepared, bool(prepared and task.fallback)
+        indexed = [written.add(_prepare(home, []))]
+    written.close()
+    texts.save()
+    return indexed, bool(indexed and task.fallback)
 
 
 def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
@@ -595,11 +578,7 @@ def _run_shard(item: tuple[_Task, tuple[list, bool]]) -> tuple[str, dict]:
         return task.name, result
     source, target = task.source / task.name, task.output / task.name
     # Pagefind's output follows the order it lists its input in, which on a memory file system is
-    # the order the files were made: read on several cores, the pages are written here, in order.
-    if not isinstance(prepared[0], Indexed):  # not written while read (`_read_pages`' stream)
-        written = _ShardInput(task, keep=not fallback)
-        prepared = [written.add(item) for item in sorted(prepared, key=lambda item: item[0].path)]
-        written.close()
+    # the order the files were made: `_read_pages` writes them in page order.
     _run_pagefind(source, target, task.executable)
     shutil.rmtree(source, ignore_errors=True)
     for ui in _PAGEFIND_UI:
