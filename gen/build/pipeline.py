@@ -16,7 +16,8 @@ from gen.content.config import SiteConfig, load_config
 from gen.findings import WARNING, Finding, count, sorted_findings
 from gen.model.assemble import assemble_site
 from gen.model.parse import parse_content
-from gen.model.site import Site
+from gen.model.document import Catalogue, Document
+from gen.model.site import ColumnIntro, FailedDocument, Site
 
 
 @dataclass
@@ -103,11 +104,11 @@ class Parsed(NamedTuple):
     """The parse stage's result: typed documents, catalogues and column introductions, the files
     that could not be made into documents, and what parsing found."""
 
-    documents: list
-    catalogues: list
-    intros: list
+    documents: list[Document]
+    catalogues: list[Catalogue]
+    intros: list[ColumnIntro]
     findings: list[Finding]
-    failed: list
+    failed: list[FailedDocument]
 
 
 def load(content: Path, folders: sources.Folders | None = None, known: dict | None = None) -> Loaded:
