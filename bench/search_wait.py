@@ -3,12 +3,12 @@
 
     bench/search_wait.py SITE [--runs 5] [--work DIR] [--shard-pages N [N ...]]
 
-SITE is a site built by `gongkai build` (with or without search). Its pages are indexed twice,
-into two copies of the site (hard links, so the copies cost no space): as `gongkai build` does,
+SITE is a site built by `gongkai build` (with or without search). Its pages are indexed twice (or
+more), into copies of the site (hard links, so the copies cost no space): as `gongkai build` does,
 in shards, and as one index (`search.SHARD_PAGES` above the number of pages, `MIN_SHARDS` 1); with
 `--shard-pages`, once in shards of each of those sizes (at most that many pages a shard). All are served over
 127.0.0.1 by the standard library's HTTP server, and Chromium (Debian's, through Playwright) opens
-`search/index.html?q=TERM` for each term with an empty cache, taking turns between the two, until
+`search/index.html?q=TERM` for each term with an empty cache, taking turns between the copies, until
 the number of results is shown and the first result is on the page. Printed: the median time and
 the median bytes fetched (whole responses, by their Content-Length), per variant, and the ratio.
 """

@@ -215,10 +215,10 @@ def build(options: Options) -> Result:
             parsed = parse(files, alongside=lambda: compiled.append(_prepare_rendering(layouts)))
         with stage("model"):
             site, found = model(files, parsed, options.today)
-        result = Result(findings=sorted_findings(found), site=site, timings=timings, documents=len(site.documents))
         if options.base_url:
             site.config.base_url = options.base_url if options.base_url.endswith("/") else options.base_url + "/"
-        modelled_cleanly = _record_findings(result, found, [])
+        result = Result(findings=[], site=site, timings=timings, documents=len(site.documents))
+        modelled_cleanly = _record_findings(result, found, [])  # the findings so far, site.yml's settings applied
         with stage("check"):
             # With errors before the rules they still report, but their memo is left as it was.
             if not _record_findings(result, found, _run_rules(options.content, site, options.today,
